@@ -1,0 +1,77 @@
+{#- Building blocks shared by the base staging models, which parse, de-duplicate and check
+    each raw file. Raw text columns are named raw_<column>, parsed ones <column>. A check is
+    [reason_code, column_name, condition]; data_issues() turns a list of them into a list of
+    the issues that hold. -#}
+
+{% macro raw_columns_as(columns) -%}
+    {%- for column_name in columns %}
+        {{ column_name }} as raw_{{ column_name }},
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro required_value_checks(column_name, invalid_reason=none, parsed_column=none) %}
+    {#- column_name is the contract's name; parsed_column the typed one when it is named apart. -#}
+    {%- set checks = [['missing_required_value', column_name, clean_text('raw_' ~ column_name) ~ ' is null']] -%}
+    {%- if invalid_reason -%}
+        {%- do checks.append([invalid_reason, column_name,
+            is_unparseable('raw_' ~ column_name, parsed_column or column_name)]) -%}
+    {%- endif -%}
+    {{ return(checks) }}
+{% endmacro %}
+
+
+{% macro optional_value_checks(column_name, parsed_column=none) %}
+    {{ return([['invalid_value', column_name, is_unparseable('raw_' ~ column_name, parsed_column or column_name)]]) }}
+{% endmacro %}
+
+
+{% macro known_customer_checks(customers='customers') %}
+    {#- Files other than order lines must name a customer from customers.csv: they have no guests. -#}
+    {{ return(required_value_checks('customer_id') + [[
+        'unknown_customer', 'customer_id',
+        'customer_id is not null and customer_id not in (select customer_id from ' ~ customers ~ ')'
+    ]]) }}
+{% endmacro %}
+
+
+{% macro duplicate_key_rejections(key_columns, raw_columns) -%}
+    {#- A second distinct row for the same key is rejected as duplicate_key. The row kept is the
+        one without other rejections, then the most complete, then the first by raw text, so
+        the choice does not depend on file order. -#}
+    case
+        when len(row_rejections) = 0 and row_number() over (
+            partition by {{ key_columns | join(', ') }}
+            order by
+                len(row_rejections) > 0,
+                {% for column_name in raw_columns -%}
+                    ({{ clean_text('raw_' ~ column_name) }} is null)::int{% if not loop.last %} + {% endif %}
+                {%- endfor %},
+                {% for column_name in raw_columns -%}
+                    raw_{{ column_name }}{% if not loop.last %}, {% endif %}
+                {%- endfor %}
+        ) > 1
+            then [{'reason_code': 'duplicate_key', 'column_name': '{{ key_columns | join(", ") }}'}]
+        else row_rejections
+    end
+{%- endmacro %}
+
+
+{% macro issue_summary_columns(raw_columns, key_columns) -%}
+    {#- The shared tail of every base model. record_key is built from the raw text, so a row
+        whose key does not parse can still be found; raw_record is kept only where quarantine
+        shows it. -#}
+        md5({{ raw_record(raw_columns) }}) as raw_row_id,
+        {% for column_name in key_columns -%}
+            coalesce(raw_{{ column_name }}, '') {%- if not loop.last %} || '|' || {% endif %}
+        {%- endfor %} as record_key,
+        rejection_reasons,
+        value_issues,
+        len(rejection_reasons) > 0 as is_rejected,
+        rejection_reasons[1].reason_code as rejection_reason,
+        raw_row_count,
+        case
+            when len(rejection_reasons) > 0 or len(value_issues) > 0 or raw_row_count > 1
+                then {{ raw_record(raw_columns) }}
+        end as raw_record
+{%- endmacro %}

@@ -1,0 +1,93 @@
+{#- Everything that touches the raw folder goes through these macros, so the rules for a
+    missing, malformed or empty file live in one place. -#}
+
+{% macro raw_source_node(table_name, source_name='canonical') %}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.source_name == source_name and node.name == table_name -%}
+            {{ return(node) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("No source '" ~ source_name ~ "." ~ table_name ~ "' is declared.") }}
+{% endmacro %}
+
+
+{% macro raw_source_meta(node) %}
+    {#- dbt 1.10+ keeps meta under config; older manifests have it at the top. -#}
+    {%- set meta = {} -%}
+    {%- do meta.update(node.meta or {}) -%}
+    {%- do meta.update((node.config or {}).get('meta', {}) or {}) -%}
+    {{ return(meta) }}
+{% endmacro %}
+
+
+{% macro raw_file_path(table_name, source_name='canonical') %}
+    {%- set meta = raw_source_meta(raw_source_node(table_name, source_name)) -%}
+    {{ return(var('raw_dir') ~ '/' ~ meta['raw_file']) }}
+{% endmacro %}
+
+
+{% macro raw_file_exists(path) %}
+    {{ return(adapter.dispatch('raw_file_exists', 'customer_segmentation')(path)) }}
+{% endmacro %}
+
+{% macro default__raw_file_exists(path) %}
+    {%- set result = run_query("select count(*) from glob('" ~ path | replace("'", "''") ~ "')") -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+
+{% macro raw_source(table_name, source_name='canonical') %}
+    {#- source() is always called so lineage shows the file even when it is absent. -#}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set node = raw_source_node(table_name, source_name) -%}
+    {%- if raw_file_exists(raw_file_path(table_name, source_name)) -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {#- An absent optional file reads as an empty table with the contract's columns. -#}
+    {%- set columns = [] -%}
+    {%- for column_name in node.columns -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ column_name) -%}
+    {%- endfor -%}
+    {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0)') }}
+{% endmacro %}
+
+
+{% macro check_raw_files(source_name='canonical') %}
+    {#- Runs as on-run-start: every problem found is reported at once, naming the file. -#}
+    {%- if not execute or var('raw_format') != source_name -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set problems = [] -%}
+    {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) | sort(attribute='name') -%}
+        {%- set meta = raw_source_meta(node) -%}
+        {%- set path = raw_file_path(node.name, source_name) -%}
+        {%- set is_required = meta.get('is_required', false) -%}
+        {%- if not raw_file_exists(path) -%}
+            {%- if is_required -%}
+                {%- do problems.append(meta['raw_file'] ~ ': required file is missing (looked for ' ~ path ~ ')') -%}
+            {%- endif -%}
+        {%- else -%}
+            {%- set reader = source(source_name, node.name) -%}
+            {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | map('trim') | list -%}
+            {%- set missing = [] -%}
+            {%- for column_name in node.columns if column_name not in header -%}
+                {%- do missing.append(column_name) -%}
+            {%- endfor -%}
+            {%- if missing -%}
+                {%- do problems.append(meta['raw_file'] ~ ': wrong header, missing column(s) ' ~ missing | join(', ')
+                    ~ '; the header has ' ~ header | join(', ')) -%}
+            {%- elif is_required and run_query('select 1 from ' ~ reader ~ ' limit 1') | length == 0 -%}
+                {%- do problems.append(meta['raw_file'] ~ ': required file has a header but no rows') -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            'The raw folder ' ~ var('raw_dir') ~ ' breaks the raw contract (RAW_CONTRACT.md):\n  - '
+            ~ problems | join('\n  - ')) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}

@@ -1,0 +1,88 @@
+with
+
+customers as (
+    select * from {{ ref('customers') }}
+),
+
+orders as (
+    select * from {{ ref('int_order_lines_aggregated_to_orders') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of_date') }}
+),
+
+rfm_segment_names as (
+    select * from {{ ref('rfm_segment_names') }}
+),
+
+orders_aggregated_to_customers as (
+    select
+        customer_id,
+        max(case when is_purchase then order_date end) as last_purchase_date,
+        count(distinct case when is_purchase then order_id end) as order_count,
+        {# Every line counts, returns too, even in an order that is not a purchase. #}
+        sum(net_amount) as monetary_amount
+    from orders
+    where customer_id is not null
+    group by customer_id
+),
+
+scored_customers as (
+    select
+        orders_aggregated_to_customers.customer_id,
+        as_of.as_of_date,
+        orders_aggregated_to_customers.last_purchase_date,
+        {{ dbt.datediff('orders_aggregated_to_customers.last_purchase_date', 'as_of.as_of_date', 'day') }}
+            as recency_days,
+        orders_aggregated_to_customers.order_count,
+        orders_aggregated_to_customers.monetary_amount
+    from orders_aggregated_to_customers
+    inner join customers
+        on orders_aggregated_to_customers.customer_id = customers.customer_id
+    cross join as_of
+    where orders_aggregated_to_customers.order_count > 0
+),
+
+ranked as (
+    {#- rank() gives tied values the same rank, so ties always share a score (ntile would
+        split a tie across two scores by row order). Worst first: rank 1 scores 1. -#}
+    select
+        *,
+        count(*) over () as scored_customer_count,
+        rank() over (order by recency_days desc) as recency_rank,
+        rank() over (order by order_count asc) as frequency_rank,
+        rank() over (order by monetary_amount asc) as monetary_rank
+    from scored_customers
+),
+
+scored as (
+    select
+        *,
+        cast(1 + floor(5.0 * (recency_rank - 1) / scored_customer_count) as integer) as recency_score,
+        cast(1 + floor(5.0 * (frequency_rank - 1) / scored_customer_count) as integer) as frequency_score,
+        cast(1 + floor(5.0 * (monetary_rank - 1) / scored_customer_count) as integer) as monetary_score
+    from ranked
+),
+
+named as (
+    select
+        scored.customer_id,
+        scored.as_of_date,
+        scored.last_purchase_date,
+        scored.recency_days,
+        scored.order_count,
+        scored.monetary_amount,
+        scored.recency_score,
+        scored.frequency_score,
+        scored.monetary_score,
+        rfm_segment_names.rfm_code,
+        rfm_segment_names.rfm_segment_name
+    from scored
+    left join rfm_segment_names
+        on scored.recency_score = rfm_segment_names.recency_score
+        and scored.frequency_score = rfm_segment_names.frequency_score
+        and scored.monetary_score = rfm_segment_names.monetary_score
+)
+
+select * from named

@@ -1,0 +1,115 @@
+{#- One row per quarantined raw row and reason, from every raw file: rows rejected whole,
+    exact duplicates removed, and values set null or logged on rows that were kept. -#}
+{%- set raw_tables = ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
+    'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'] -%}
+
+with
+
+{% for table_name in raw_tables -%}
+base_{{ table_name }} as (
+    select
+        '{{ raw_file_name(table_name) }}' as source_file,
+        *
+    from {{ ref('base_canonical__' ~ table_name) }}
+),
+
+{% endfor -%}
+
+customers_aged as (
+    select * from {{ ref('int_customers_aged') }}
+),
+
+kept_customers as (
+    select customer_id, record_key, raw_record
+    from base_customers
+    where not is_rejected
+),
+
+quarantine_reasons as (
+    select * from {{ ref('quarantine_reasons') }}
+),
+
+issues as (
+    {% for table_name in raw_tables -%}
+    {# Rejected rows: the first rejection is the reason; the rest are listed beside it. #}
+    select
+        source_file,
+        record_key,
+        rejection_reason as reason_code,
+        rejection_reasons[1].column_name as column_name,
+        array_to_string(list_transform(rejection_reasons, lambda issue: issue.reason_code), ', ')
+            as all_reason_codes,
+        1 as affected_row_count,
+        raw_record
+    from base_{{ table_name }}
+    where is_rejected
+
+    union all
+
+    {# Exact duplicates: one row per duplicated record, counting the copies removed. #}
+    select
+        source_file,
+        record_key,
+        'exact_duplicate' as reason_code,
+        null as column_name,
+        'exact_duplicate' as all_reason_codes,
+        raw_row_count - 1 as affected_row_count,
+        raw_record
+    from base_{{ table_name }}
+    where raw_row_count > 1
+
+    union all
+
+    {# Value issues of kept rows: one row per issue. #}
+    select
+        base_{{ table_name }}.source_file,
+        base_{{ table_name }}.record_key,
+        value_issue.issue.reason_code,
+        value_issue.issue.column_name,
+        value_issue.issue.reason_code as all_reason_codes,
+        1 as affected_row_count,
+        base_{{ table_name }}.raw_record
+    from base_{{ table_name }}
+    cross join unnest(base_{{ table_name }}.value_issues) as value_issue (issue)
+    where not base_{{ table_name }}.is_rejected
+
+    union all
+
+    {% endfor -%}
+
+    {# Birth years are checked against the as-of year, which staging does not know. #}
+    select
+        '{{ raw_file_name('customers') }}' as source_file,
+        kept_customers.record_key,
+        'out_of_range_value' as reason_code,
+        'birth_year' as column_name,
+        'out_of_range_value' as all_reason_codes,
+        1 as affected_row_count,
+        kept_customers.raw_record
+    from customers_aged
+    inner join kept_customers
+        on customers_aged.customer_id = kept_customers.customer_id
+    where customers_aged.is_birth_year_out_of_range
+),
+
+final as (
+    select
+        md5(
+            issues.source_file || '|' || issues.reason_code || '|' || coalesce(issues.column_name, '')
+            || '|' || issues.record_key || '|' || coalesce(issues.raw_record, '')
+        ) as quarantine_id,
+        issues.source_file,
+        issues.record_key,
+        issues.reason_code,
+        issues.column_name,
+        quarantine_reasons.quarantine_action,
+        quarantine_reasons.is_row_rejected,
+        issues.all_reason_codes,
+        issues.affected_row_count,
+        issues.raw_record
+    from issues
+    left join quarantine_reasons
+        on issues.reason_code = quarantine_reasons.reason_code
+)
+
+select * from final

@@ -1,0 +1,66 @@
+{#- Raw lines counted straight from each file must equal the clean rows plus the rejected rows
+    plus the exact duplicates removed: nothing is dropped without a trace. -#}
+{%- set raw_tables = ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
+    'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'] -%}
+
+with
+
+raw_file_row_counts as (
+    select * from {{ ref('stg_canonical__raw_file_row_counts') }}
+),
+
+quarantine as (
+    select * from {{ ref('quarantine') }}
+),
+
+clean_row_counts as (
+    {% for table_name in raw_tables -%}
+    select
+        '{{ table_name }}' as source_table,
+        count(*) as clean_row_count
+    from {{ ref('stg_canonical__' ~ table_name) }}
+    {% if not loop.last %}union all
+    {% endif %}
+    {%- endfor %}
+),
+
+quarantine_counts as (
+    select
+        source_file,
+        sum(case when quarantine_action = 'row_rejected' then affected_row_count else 0 end)
+            as rejected_row_count,
+        sum(case when quarantine_action = 'duplicate_removed' then affected_row_count else 0 end)
+            as duplicate_row_count,
+        sum(case when quarantine_action in ('value_set_null', 'value_logged') then 1 else 0 end)
+            as value_issue_count
+    from quarantine
+    group by source_file
+),
+
+reconciled as (
+    select
+        raw_file_row_counts.source_file,
+        raw_file_row_counts.source_table,
+        raw_file_row_counts.is_file_present,
+        raw_file_row_counts.raw_row_count,
+        clean_row_counts.clean_row_count,
+        coalesce(quarantine_counts.rejected_row_count, 0) as rejected_row_count,
+        coalesce(quarantine_counts.duplicate_row_count, 0) as duplicate_row_count,
+        coalesce(quarantine_counts.value_issue_count, 0) as value_issue_count
+    from raw_file_row_counts
+    inner join clean_row_counts
+        on raw_file_row_counts.source_table = clean_row_counts.source_table
+    left join quarantine_counts
+        on raw_file_row_counts.source_file = quarantine_counts.source_file
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            raw_row_count = clean_row_count + rejected_row_count + duplicate_row_count, false
+        ) as is_reconciled
+    from reconciled
+)
+
+select * from final

@@ -1,0 +1,77 @@
+{%- set raw_columns = ['event_id', 'customer_id', 'campaign_id', 'channel', 'event_type', 'occurred_at'] -%}
+{%- set marketing_channels = ['email', 'sms', 'push', 'social'] -%}
+{%- set event_types = ['sent', 'opened', 'clicked', 'converted', 'unsubscribed', 'liked', 'shared', 'commented'] -%}
+
+with
+
+source as (
+    select * from {{ raw_source('marketing_events') }}
+),
+
+customers as (
+    select * from {{ ref('stg_canonical__customers') }}
+),
+
+distinct_rows as (
+    select
+        {{- raw_columns_as(raw_columns) }}
+        count(*) as raw_row_count
+    from source
+    group by all
+),
+
+parsed as (
+    select
+        *,
+
+        ---------- ids
+        {{ clean_text('raw_event_id') }} as event_id,
+        {{ clean_text('raw_customer_id') }} as customer_id,
+        {{ clean_text('raw_campaign_id') }} as campaign_id,
+
+        ---------- strings
+        {{ clean_code('raw_channel') }} as channel,
+        {{ clean_code('raw_event_type') }} as event_type,
+
+        ---------- timestamps
+        {{ parse_timestamp('raw_occurred_at') }} as occurred_at
+
+    from distinct_rows
+),
+
+checked as (
+    select
+        *,
+        {{ data_issues(
+            required_value_checks('event_id')
+            + known_customer_checks()
+            + required_value_checks('channel')
+            + [['invalid_code', 'channel', "channel not in ('" ~ marketing_channels | join("', '") ~ "')"]]
+            + required_value_checks('event_type')
+            + [['invalid_code', 'event_type', "event_type not in ('" ~ event_types | join("', '") ~ "')"]]
+            + required_value_checks('occurred_at', 'invalid_timestamp')
+        ) }} as row_rejections,
+        {{ data_issues([]) }} as value_issues
+    from parsed
+),
+
+keyed as (
+    select
+        *,
+        {{ duplicate_key_rejections(['event_id'], raw_columns) }} as rejection_reasons
+    from checked
+),
+
+final as (
+    select
+        event_id,
+        customer_id,
+        campaign_id,
+        channel,
+        event_type,
+        occurred_at,
+        {{ issue_summary_columns(raw_columns, ['event_id']) }}
+    from keyed
+)
+
+select * from final

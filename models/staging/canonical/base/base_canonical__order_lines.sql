@@ -1,0 +1,143 @@
+{%- set raw_columns = ['order_id', 'line_number', 'customer_id', 'ordered_at', 'product_id',
+    'quantity', 'unit_price', 'currency', 'channel', 'promotion_id'] -%}
+{%- set reporting_currency = var('reporting_currency') | upper -%}
+
+with
+
+source as (
+    select * from {{ raw_source('order_lines') }}
+),
+
+customers as (
+    select * from {{ ref('stg_canonical__customers') }}
+),
+
+products as (
+    select * from {{ ref('stg_canonical__products') }}
+),
+
+exchange_rates as (
+    select * from {{ ref('stg_canonical__exchange_rates') }}
+),
+
+channel_aliases as (
+    select * from {{ ref('channel_aliases') }}
+),
+
+distinct_rows as (
+    select
+        {{- raw_columns_as(raw_columns) }}
+        count(*) as raw_row_count
+    from source
+    group by all
+),
+
+parsed as (
+    select
+        distinct_rows.*,
+
+        ---------- ids
+        {{ clean_text('raw_order_id') }} as order_id,
+        {{ clean_text('raw_customer_id') }} as customer_id,
+        {{ clean_text('raw_product_id') }} as product_id,
+        {{ clean_text('raw_promotion_id') }} as promotion_id,
+
+        ---------- strings
+        coalesce(upper({{ clean_text('raw_currency') }}), '{{ reporting_currency }}') as currency_code,
+        channel_aliases.channel,
+
+        ---------- numerics
+        {{ parse_integer('raw_line_number') }} as line_number,
+        {{ parse_integer('raw_quantity') }} as quantity,
+        {{ parse_decimal('raw_unit_price') }} as unit_price_original_amount,
+
+        ---------- timestamps
+        {{ parse_timestamp('raw_ordered_at') }} as ordered_at
+
+    from distinct_rows
+    left join channel_aliases
+        on {{ clean_code('distinct_rows.raw_channel') }} = channel_aliases.channel_alias
+),
+
+order_customer_counts as (
+    {#- One order belongs to one customer (or is a guest order); lines that disagree cannot be
+        attributed, so the whole order is rejected rather than split. -#}
+    select
+        order_id,
+        count(distinct coalesce(customer_id, '')) as customer_count
+    from parsed
+    where order_id is not null
+    group by order_id
+),
+
+converted as (
+    {#- The rate of the order date or the latest before it; the reporting currency needs none. -#}
+    select
+        parsed.*,
+        order_customer_counts.customer_count,
+        case
+            when parsed.currency_code = '{{ reporting_currency }}' then 1
+            else exchange_rates.rate_to_reporting
+        end as exchange_rate
+    from parsed
+    left join order_customer_counts
+        on parsed.order_id = order_customer_counts.order_id
+    asof left join exchange_rates
+        on parsed.currency_code = exchange_rates.currency_code
+        and cast(parsed.ordered_at as date) >= exchange_rates.rate_date
+),
+
+checked as (
+    select
+        *,
+        {{ data_issues(
+            required_value_checks('order_id')
+            + required_value_checks('line_number', 'invalid_integer')
+            + required_value_checks('ordered_at', 'invalid_timestamp')
+            + required_value_checks('product_id')
+            + required_value_checks('quantity', 'invalid_integer')
+            + [['zero_quantity', 'quantity', 'quantity = 0']]
+            + required_value_checks('unit_price', 'invalid_decimal', 'unit_price_original_amount')
+            + [['negative_unit_price', 'unit_price', 'unit_price_original_amount < 0']]
+            + [['invalid_code', 'currency', "not regexp_full_match(currency_code, '[A-Z]{3}')"]]
+            + required_value_checks('channel')
+            + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
+            + [['unknown_customer', 'customer_id',
+                'customer_id is not null and customer_id not in (select customer_id from customers)']]
+            + [['missing_exchange_rate', 'currency', 'exchange_rate is null and ordered_at is not null']]
+            + [['conflicting_order_customer', 'customer_id', 'customer_count > 1']]
+        ) }} as row_rejections,
+        {{ data_issues([
+            ['unknown_product', 'product_id',
+                'product_id is not null and product_id not in (select product_id from products)']
+        ]) }} as value_issues
+    from converted
+),
+
+keyed as (
+    select
+        *,
+        {{ duplicate_key_rejections(['order_id', 'line_number'], raw_columns) }} as rejection_reasons
+    from checked
+),
+
+final as (
+    select
+        order_id || '-' || cast(line_number as {{ dbt.type_string() }}) as order_line_id,
+        order_id,
+        line_number,
+        customer_id,
+        product_id,
+        promotion_id,
+        channel,
+        currency_code,
+        quantity,
+        unit_price_original_amount,
+        exchange_rate,
+        unit_price_original_amount * exchange_rate as unit_price_amount,
+        ordered_at,
+        {{ issue_summary_columns(raw_columns, ['order_id', 'line_number']) }}
+    from keyed
+)
+
+select * from final
