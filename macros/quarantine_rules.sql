@@ -68,7 +68,7 @@
         rejection_reasons,
         value_issues,
         len(rejection_reasons) > 0 as is_rejected,
-        rejection_reasons[1].reason_code as rejection_reason,
+        rejection_reasons[1]['reason_code'] as rejection_reason,
         raw_row_count,
         case
             when len(rejection_reasons) > 0 or len(value_issues) > 0 or raw_row_count > 1

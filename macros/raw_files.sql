@@ -76,7 +76,13 @@
             {%- for column_name in node.columns if column_name not in header -%}
                 {%- do missing.append(column_name) -%}
             {%- endfor -%}
-            {%- if missing -%}
+            {%- set generated_names = [] -%}
+            {%- for column_name in header if modules.re.fullmatch('column[0-9]+', column_name) -%}
+                {%- do generated_names.append(column_name) -%}
+            {%- endfor -%}
+            {%- if generated_names | length == header | length -%}
+                {%- do problems.append(meta['raw_file'] ~ ': no header row (the file is empty or its first line holds no column names)') -%}
+            {%- elif missing -%}
                 {%- do problems.append(meta['raw_file'] ~ ': wrong header, missing column(s) ' ~ missing | join(', ')
                     ~ '; the header has ' ~ header | join(', ')) -%}
             {%- elif is_required and run_query('select 1 from ' ~ reader ~ ' limit 1') | length == 0 -%}

@@ -80,9 +80,10 @@ named as (
         rfm_segment_names.rfm_segment_name
     from scored
     left join rfm_segment_names
-        on scored.recency_score = rfm_segment_names.recency_score
-        and scored.frequency_score = rfm_segment_names.frequency_score
-        and scored.monetary_score = rfm_segment_names.monetary_score
+        on
+            scored.recency_score = rfm_segment_names.recency_score
+            and scored.frequency_score = rfm_segment_names.frequency_score
+            and scored.monetary_score = rfm_segment_names.monetary_score
 )
 
 select * from named

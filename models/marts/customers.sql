@@ -41,14 +41,16 @@ banded as (
         coalesce(purchasers.customer_id is not null, false) as has_purchase
     from customers
     left join age_bands
-        on customers.age_years >= age_bands.min_age_years
-        and (customers.age_years < age_bands.max_age_years or age_bands.max_age_years is null)
+        on
+            customers.age_years >= age_bands.min_age_years
+            and (customers.age_years < age_bands.max_age_years or age_bands.max_age_years is null)
     left join income_bands
-        on customers.annual_income_amount >= income_bands.min_annual_income_amount
-        and (
-            customers.annual_income_amount < income_bands.max_annual_income_amount
-            or income_bands.max_annual_income_amount is null
-        )
+        on
+            customers.annual_income_amount >= income_bands.min_annual_income_amount
+            and (
+                customers.annual_income_amount < income_bands.max_annual_income_amount
+                or income_bands.max_annual_income_amount is null
+            )
     left join purchasers
         on customers.customer_id = purchasers.customer_id
 )

@@ -20,7 +20,10 @@ customers_aged as (
 ),
 
 kept_customers as (
-    select customer_id, record_key, raw_record
+    select
+        customer_id,
+        record_key,
+        raw_record
     from base_customers
     where not is_rejected
 ),
@@ -36,8 +39,8 @@ issues as (
         source_file,
         record_key,
         rejection_reason as reason_code,
-        rejection_reasons[1].column_name as column_name,
-        array_to_string(list_transform(rejection_reasons, lambda issue: issue.reason_code), ', ')
+        rejection_reasons[1]['column_name'] as column_name,
+        array_to_string(list_transform(rejection_reasons, lambda issue: issue['reason_code']), ', ')
             as all_reason_codes,
         1 as affected_row_count,
         raw_record
@@ -62,16 +65,22 @@ issues as (
 
     {# Value issues of kept rows: one row per issue. #}
     select
-        base_{{ table_name }}.source_file,
-        base_{{ table_name }}.record_key,
-        value_issue.issue.reason_code,
-        value_issue.issue.column_name,
-        value_issue.issue.reason_code as all_reason_codes,
+        source_file,
+        record_key,
+        value_issue['reason_code'] as reason_code,
+        value_issue['column_name'] as column_name,
+        value_issue['reason_code'] as all_reason_codes,
         1 as affected_row_count,
-        base_{{ table_name }}.raw_record
-    from base_{{ table_name }}
-    cross join unnest(base_{{ table_name }}.value_issues) as value_issue (issue)
-    where not base_{{ table_name }}.is_rejected
+        raw_record
+    from (
+        select
+            source_file,
+            record_key,
+            raw_record,
+            unnest(value_issues) as value_issue
+        from base_{{ table_name }}
+        where not is_rejected
+    )
 
     union all
 

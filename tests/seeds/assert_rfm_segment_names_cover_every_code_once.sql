@@ -7,7 +7,7 @@ rfm_segment_names as (
 ),
 
 scores as (
-    select * from (values (1), (2), (3), (4), (5)) as score_values (score)
+    select unnest([1, 2, 3, 4, 5]) as score
 ),
 
 every_code as (
@@ -29,13 +29,15 @@ matches as (
         min(rfm_segment_names.rfm_code) as rfm_code
     from every_code
     left join rfm_segment_names
-        on every_code.recency_score = rfm_segment_names.recency_score
-        and every_code.frequency_score = rfm_segment_names.frequency_score
-        and every_code.monetary_score = rfm_segment_names.monetary_score
+        on
+            every_code.recency_score = rfm_segment_names.recency_score
+            and every_code.frequency_score = rfm_segment_names.frequency_score
+            and every_code.monetary_score = rfm_segment_names.monetary_score
     group by 1, 2, 3
 )
 
 select *
 from matches
-where matching_row_count <> 1
+where
+    matching_row_count <> 1
     or rfm_code <> cast(recency_score as varchar) || cast(frequency_score as varchar) || cast(monetary_score as varchar)

@@ -83,8 +83,9 @@ converted as (
     left join order_customer_counts
         on parsed.order_id = order_customer_counts.order_id
     asof left join exchange_rates
-        on parsed.currency_code = exchange_rates.currency_code
-        and cast(parsed.ordered_at as date) >= exchange_rates.rate_date
+        on
+            parsed.currency_code = exchange_rates.currency_code
+            and cast(parsed.ordered_at as date) >= exchange_rates.rate_date
 ),
 
 checked as (

@@ -1,0 +1,72 @@
+# Two commands for users: `make build` and `make test` (see README).
+# Everything installs from this repository's own files, so a fresh clone works with only
+# Python 3.11 and make.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Inputs a user may set: make build RAW_DIR=... RAW_FORMAT=... DUCKDB_PATH=... AS_OF_DATE=...
+RAW_DIR ?=
+RAW_FORMAT ?= canonical
+DUCKDB_PATH ?= warehouse.duckdb
+AS_OF_DATE ?=
+
+# The bundled demo data, used when no RAW_DIR is given (git-ignored).
+DEMO_DIR := data/demo
+DEMO_CUSTOMERS ?= 5000
+DEMO_SEED ?= 42
+
+EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
+DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)"}
+DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
+
+.PHONY: help venv demo build docs docs-serve test lint clean
+
+help:
+	@echo "make build   build the warehouse, its docs (demo data unless RAW_DIR=... is given)"
+	@echo "make test    run every test (pytest, dbt builds on fixtures, docs check, SQL lint)"
+	@echo "make docs-serve   serve the docs site on http://localhost:8080"
+	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE DEMO_CUSTOMERS DEMO_SEED"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+# The demo is generated only when it is the input; a RAW_DIR you pass is never written to.
+demo: venv
+	@if [ ! -f "$(DEMO_DIR)/order_lines.csv" ]; then \
+		echo "Generating demo data ($(DEMO_CUSTOMERS) customers) into $(DEMO_DIR)"; \
+		$(BIN)/python -m customer_segmentation.demo_data --customers $(DEMO_CUSTOMERS) \
+			--seed $(DEMO_SEED) --out $(DEMO_DIR); \
+	fi
+
+build: venv $(if $(RAW_DIR),,demo)
+	$(DBT) seed --full-refresh --vars '$(DBT_VARS)'
+	$(DBT) build --vars '$(DBT_VARS)'
+	$(DBT) docs generate --vars '$(DBT_VARS)'
+	@echo ""
+	@echo "Warehouse: $(DUCKDB_PATH)   (duckdb $(DUCKDB_PATH) -c 'select * from customer_rfm limit 5')"
+	@echo "Docs:      target/index.html   (make docs-serve, then http://localhost:8080)"
+
+docs-serve: venv
+	$(DBT) docs serve --port 8080 --no-browser
+
+test: venv
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint
+
+lint: venv
+	$(BIN)/sqlfluff lint models tests/seeds analyses
+
+clean:
+	rm -rf target logs reports $(DEMO_DIR) data/demo_true_types.csv warehouse.duckdb warehouse.duckdb.wal
