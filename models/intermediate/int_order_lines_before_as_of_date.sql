@@ -18,7 +18,7 @@ before_as_of_date as (
         order_lines.channel,
         order_lines.quantity,
         order_lines.unit_price_amount,
-        order_lines.quantity * order_lines.unit_price_amount as line_amount,
+        cast(order_lines.quantity * order_lines.unit_price_amount as decimal(18, 4)) as line_amount,
         coalesce(order_lines.quantity < 0, false) as is_return,
         coalesce(order_lines.customer_id is null, false) as is_guest,
         cast(order_lines.ordered_at as date) as order_date,

@@ -22,7 +22,7 @@ orders_aggregated_to_customers as (
         max(case when is_purchase then order_date end) as last_purchase_date,
         count(distinct case when is_purchase then order_id end) as order_count,
         {# Every line counts, returns too, even in an order that is not a purchase. #}
-        sum(net_amount) as monetary_amount
+        cast(sum(net_amount) as decimal(18, 2)) as monetary_amount
     from orders
     where customer_id is not null
     group by customer_id

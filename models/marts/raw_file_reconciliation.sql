@@ -27,11 +27,11 @@ clean_row_counts as (
 quarantine_counts as (
     select
         source_file,
-        sum(case when quarantine_action = 'row_rejected' then affected_row_count else 0 end)
+        cast(sum(case when quarantine_action = 'row_rejected' then affected_row_count else 0 end) as bigint)
             as rejected_row_count,
-        sum(case when quarantine_action = 'duplicate_removed' then affected_row_count else 0 end)
+        cast(sum(case when quarantine_action = 'duplicate_removed' then affected_row_count else 0 end) as bigint)
             as duplicate_row_count,
-        sum(case when quarantine_action in ('value_set_null', 'value_logged') then 1 else 0 end)
+        cast(sum(case when quarantine_action in ('value_set_null', 'value_logged') then 1 else 0 end) as bigint)
             as value_issue_count
     from quarantine
     group by source_file

@@ -1,0 +1,89 @@
+"""Shared helpers for tests that build the warehouse with dbt.
+
+Each build gets its own DuckDB file and its own dbt target and log folders under pytest's
+tmp_path, so tests never touch the user's warehouse.duckdb or target/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+DBT = Path(sys.executable).parent / "dbt"
+
+
+@dataclass(frozen=True)
+class Build:
+    """A warehouse built from one raw folder."""
+
+    raw_dir: Path
+    db_path: Path
+    target_dir: Path
+    result: subprocess.CompletedProcess
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.db_path), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    raw_dir: Path,
+    db_path: Path,
+    target_dir: Path,
+    extra_vars: dict | None = None,
+) -> subprocess.CompletedProcess:
+    dbt_vars = {"raw_dir": str(raw_dir), **(extra_vars or {})}
+    env = {
+        **os.environ,
+        "DUCKDB_PATH": str(db_path),
+        "DBT_TARGET_PATH": str(target_dir),
+        "DBT_LOG_PATH": str(target_dir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(
+        [str(DBT), *args, "--vars", json.dumps(dbt_vars)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def build_warehouse(
+    raw_dir: Path, work_dir: Path, *, extra_vars: dict | None = None, docs: bool = False
+) -> Build:
+    """`dbt build` (and optionally `dbt docs generate`) of raw_dir into work_dir."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "raw_dir": raw_dir,
+        "db_path": work_dir / "warehouse.duckdb",
+        "target_dir": work_dir / "target",
+    }
+    result = run_dbt(["build"], extra_vars=extra_vars, **paths)
+    if docs and result.returncode == 0:
+        result = run_dbt(["docs", "generate"], extra_vars=extra_vars, **paths)
+    return Build(result=result, **paths)
+
+
+def assert_succeeded(build: Build) -> None:
+    assert build.result.returncode == 0, (
+        f"dbt failed on {build.raw_dir}:\n{build.result.stdout[-6000:]}\n{build.result.stderr[-2000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def dbt_available() -> None:
+    if not DBT.exists():
+        pytest.skip(f"dbt is not installed beside {sys.executable}; run `make test`")

@@ -1,0 +1,200 @@
+"""The dbt warehouse on hand-written raw folders: every contract rule, the as-of cut, RFM on
+known numbers, the minimal input, and the errors a user sees for a broken folder."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
+
+pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
+
+EDGE_CASES = FIXTURES_DIR / "contract_edge_cases"
+MINIMAL = FIXTURES_DIR / "minimal"
+
+# (file, reason) -> quarantine entries; each row of contract_edge_cases is there for one of them.
+EXPECTED_QUARANTINE = {
+    ("customers.csv", "duplicate_key"): 1,
+    ("customers.csv", "exact_duplicate"): 1,
+    ("customers.csv", "invalid_value"): 3,
+    ("customers.csv", "missing_required_value"): 1,
+    ("customers.csv", "out_of_range_value"): 3,
+    ("exchange_rates.csv", "exact_duplicate"): 1,
+    ("exchange_rates.csv", "invalid_date"): 1,
+    ("exchange_rates.csv", "out_of_range"): 1,
+    ("marketing_events.csv", "invalid_code"): 2,
+    ("order_lines.csv", "conflicting_order_customer"): 2,
+    ("order_lines.csv", "duplicate_key"): 1,
+    ("order_lines.csv", "exact_duplicate"): 1,
+    ("order_lines.csv", "invalid_code"): 2,
+    ("order_lines.csv", "invalid_decimal"): 1,
+    ("order_lines.csv", "invalid_integer"): 1,
+    ("order_lines.csv", "invalid_timestamp"): 2,
+    ("order_lines.csv", "missing_exchange_rate"): 1,
+    ("order_lines.csv", "missing_required_value"): 2,
+    ("order_lines.csv", "negative_unit_price"): 1,
+    ("order_lines.csv", "unknown_customer"): 1,
+    ("order_lines.csv", "unknown_product"): 1,
+    ("order_lines.csv", "zero_quantity"): 1,
+    ("product_reviews.csv", "out_of_range"): 1,
+    ("product_reviews.csv", "unknown_product"): 1,
+    ("products.csv", "duplicate_key"): 1,
+    ("products.csv", "missing_required_value"): 1,
+    ("products.csv", "out_of_range_value"): 1,
+    ("support_tickets.csv", "out_of_range_value"): 2,
+    ("survey_responses.csv", "missing_required_value"): 1,
+    ("survey_responses.csv", "out_of_range"): 1,
+    ("web_sessions.csv", "missing_required_value"): 1,
+    ("web_sessions.csv", "out_of_range_value"): 1,
+    ("web_sessions.csv", "unknown_customer"): 1,
+}
+
+
+def _data_lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+@pytest.fixture(scope="module")
+def edge_build(tmp_path_factory) -> Build:
+    build = build_warehouse(EDGE_CASES, tmp_path_factory.mktemp("edge"))
+    assert_succeeded(build)
+    return build
+
+
+def test_every_broken_rule_lands_in_quarantine_with_its_reason(edge_build):
+    rows = edge_build.query(
+        "select source_file, reason_code, count(*) from quarantine group by all order by all"
+    )
+    assert {(f, r): n for f, r, n in rows} == EXPECTED_QUARANTINE
+
+
+def test_raw_rows_reconcile_with_clean_rejected_and_duplicates(edge_build):
+    rows = edge_build.query(
+        "select source_file, raw_row_count, clean_row_count, rejected_row_count,"
+        " duplicate_row_count from raw_file_reconciliation"
+    )
+    assert len(rows) == 9
+    for source_file, raw, clean, rejected, duplicates in rows:
+        assert raw == _data_lines(EDGE_CASES / source_file), source_file
+        assert raw == clean + rejected + duplicates, source_file
+    by_file = {r[0]: r[1:] for r in rows}
+    assert by_file["order_lines.csv"] == (23, 7, 15, 1)
+    assert by_file["customers.csv"] == (9, 6, 2, 1)
+
+
+def test_staging_standardises_codes_converts_money_and_times(edge_build):
+    lines = dict(
+        (row[0], row[1:])
+        for row in edge_build.query(
+            "select order_line_id, channel, currency_code, unit_price_amount,"
+            " strftime(ordered_at, '%Y-%m-%d %H:%M') from main_staging.stg_canonical__order_lines"
+        )
+    )
+    assert lines["O1-1"] == ("web", "USD", Decimal("10"), "2023-03-01 10:00")
+    assert lines["O1-2"][:2] == ("web", "USD")  # 'WEB' and an empty currency
+    assert lines["O2-1"][3] == "2023-04-01 08:00"  # +02:00 converted to UTC
+    assert lines["O3-1"][0] == "store"  # 'In-Store'
+    assert lines["O13-1"][1:3] == ("EUR", Decimal("3.3"))  # EUR 3.00 at the 2023-03-15 rate 1.1
+    assert lines["O18-1"][:2] == ("catalog", "USD")  # 'catalogue', 'usd'
+    assert "O17-1" in lines and lines["O17-1"][0] == "app"
+
+
+def test_rfm_on_known_numbers(edge_build):
+    rows = edge_build.query(
+        "select customer_id, cast(as_of_date as varchar), recency_days, order_count,"
+        " monetary_amount, rfm_code, rfm_segment_name from customer_rfm order by customer_id"
+    )
+    # as_of_date = the day after the last clean order (O17/O18 on 2023-04-05).
+    # C1: O1 (2 x 10 + 5) and O13 (EUR 3 x 1.1) -> 28.30, last on 04-03; C3: O17 + O18 -> 8.00.
+    # C2 only returned an item: not scored. Two customers: the better of each ranks 2 -> score 3.
+    assert rows == [
+        ("C1", "2023-04-06", 3, 2, Decimal("28.30"), "113", "Hibernating"),
+        ("C3", "2023-04-06", 1, 2, Decimal("8.00"), "311", "About to Sleep"),
+    ]
+
+
+def test_customers_mart_keeps_every_staged_customer(edge_build):
+    rows = edge_build.query(
+        "select customer_id, birth_year, gender, age_band, has_purchase from customers"
+        " order by customer_id"
+    )
+    assert rows == [
+        ("C1", 1980, "female", "35-44", True),
+        ("C2", 1990, "male", "25-34", False),
+        ("C3", None, "female", "unknown", True),
+        ("C4", None, "unknown", "unknown", False),  # 1890 is before 1900
+        ("C5", None, "other", "unknown", False),  # 2030 is after the as-of year
+        ("C6", 1985, "unknown", "35-44", False),
+    ]
+
+
+def test_as_of_date_var_cuts_history(tmp_path):
+    build = build_warehouse(EDGE_CASES, tmp_path, extra_vars={"as_of_date": "2023-04-01"})
+    assert_succeeded(build)
+    rows = build.query(
+        "select customer_id, cast(as_of_date as varchar), recency_days, order_count,"
+        " monetary_amount from customer_rfm"
+    )
+    # Only O1 (2023-03-01) happened before 2023-04-01; O13, O17 and O18 had not yet.
+    assert rows == [("C1", "2023-04-01", 31, 1, Decimal("25.00"))]
+
+
+def test_malformed_as_of_date_var_is_a_clear_error(tmp_path):
+    build = build_warehouse(MINIMAL, tmp_path, extra_vars={"as_of_date": "31/12/2024"})
+    assert build.result.returncode != 0
+    assert "as_of_date must be YYYY-MM-DD; got '31/12/2024'" in build.result.stdout
+
+
+def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
+    build = build_warehouse(MINIMAL, tmp_path)
+    assert_succeeded(build)
+    assert build.query("select count(*) from customers") == [(6,)]
+    assert build.query("select count(*) from customer_rfm") == [(5,)]
+    assert build.query("select has_purchase from customers where customer_id = 'M006'") == [
+        (False,)
+    ]
+    assert build.query("select count(*) from main_staging.stg_canonical__web_sessions") == [(0,)]
+    assert build.query(
+        "select count(*) from raw_file_reconciliation where not is_file_present"
+    ) == [(6,)]
+    assert build.query("select count(*) from quarantine") == [(0,)]
+
+
+def _broken_copy(tmp_path: Path, breakage: str) -> Path:
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw_dir)
+    if breakage == "missing":
+        (raw_dir / "products.csv").unlink()
+    elif breakage == "wrong_header":
+        text = (raw_dir / "order_lines.csv").read_text()
+        (raw_dir / "order_lines.csv").write_text(text.replace("ordered_at", "order_date", 1))
+    elif breakage == "no_rows":
+        header = (raw_dir / "customers.csv").read_text().splitlines()[0]
+        (raw_dir / "customers.csv").write_text(header + "\n")
+    elif breakage == "empty_file":
+        (raw_dir / "customers.csv").write_text("")
+    return raw_dir
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("missing", "products.csv: required file is missing"),
+        ("wrong_header", "order_lines.csv: wrong header, missing column(s) ordered_at"),
+        ("no_rows", "customers.csv: required file has a header but no rows"),
+        ("empty_file", "customers.csv: no header row"),
+    ],
+)
+def test_broken_raw_folder_stops_the_build_naming_the_file(tmp_path, breakage, message):
+    build = build_warehouse(_broken_copy(tmp_path, breakage), tmp_path / "build")
+    assert build.result.returncode != 0
+    assert message in build.result.stdout
+    assert "Traceback" not in build.result.stdout + build.result.stderr
+    # Nothing was built from a folder that breaks the contract.
+    assert not build.db_path.exists() or build.query(
+        "select count(*) from information_schema.tables where table_name = 'customer_rfm'"
+    ) == [(0,)]
