@@ -63,7 +63,7 @@ def find_undocumented(manifest: dict, catalog: dict) -> list[str]:
             if column not in declared or not _described(declared[column]):
                 problems.append(f"{kind} {name}.{column}: built column has no description")
 
-    for unique_id, source in sorted(manifest.get("sources", {}).items()):
+    for _, source in sorted(manifest.get("sources", {}).items()):
         if source.get("package_name") != project:
             continue
         name = f"{source['source_name']}.{source['name']}"

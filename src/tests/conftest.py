@@ -78,9 +78,8 @@ def build_warehouse(
 
 
 def assert_succeeded(build: Build) -> None:
-    assert build.result.returncode == 0, (
-        f"dbt failed on {build.raw_dir}:\n{build.result.stdout[-6000:]}\n{build.result.stderr[-2000:]}"
-    )
+    output = f"{build.result.stdout[-6000:]}\n{build.result.stderr[-2000:]}"
+    assert build.result.returncode == 0, f"dbt failed on {build.raw_dir}:\n{output}"
 
 
 @pytest.fixture(scope="session")
