@@ -16,7 +16,20 @@ pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
 DEMO_CUSTOMERS = 2000
 DEMO_SEED = 11
-MARTS = ["customers", "customer_rfm", "quarantine", "raw_file_reconciliation"]
+MARTS = [
+    "customers",
+    "customer_rfm",
+    "quarantine",
+    "raw_file_reconciliation",
+    "customer_engagement",
+    "customer_value",
+    "customer_preferences",
+    "customer_features",
+    "customer_segments",
+    "cluster_k_selection",
+    "segmentation_features",
+    "segment_profiles",
+]
 OPTIONAL_TABLES = [
     "web_sessions",
     "marketing_events",

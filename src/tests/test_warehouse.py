@@ -162,6 +162,21 @@ def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
         "select count(*) from raw_file_reconciliation where not is_file_present"
     ) == [(6,)]
     assert build.query("select count(*) from quarantine") == [(0,)]
+    # Every scored customer is segmented; what the minimal folder cannot feed is dropped, noted.
+    assert build.query("select count(*) from customer_segments") == [(5,)]
+    dropped = dict(
+        build.query(
+            "select feature_name, feature_drop_reason from segmentation_features"
+            " where not is_feature_used"
+        )
+    )
+    assert dropped["web_session_count"] == "null for every customer"
+    assert dropped["age_years"] == "null for every customer"
+    assert build.query("select count(*) from cluster_k_selection where is_chosen") == [(1,)]
+    engagement = build.query(
+        "select web_session_count, email_open_rate, support_ticket_count from customer_engagement"
+    )
+    assert set(engagement) == {(None, None, None)}
 
 
 def _broken_copy(tmp_path: Path, breakage: str) -> Path:

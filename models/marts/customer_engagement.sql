@@ -1,0 +1,111 @@
+with
+
+customers as (
+    select * from {{ ref('customers') }}
+),
+
+raw_file_row_counts as (
+    select * from {{ ref('stg_canonical__raw_file_row_counts') }}
+),
+
+web_sessions as (
+    select * from {{ ref('int_web_sessions_aggregated_to_customers') }}
+),
+
+marketing_events as (
+    select * from {{ ref('int_marketing_events_aggregated_to_customers') }}
+),
+
+support_tickets as (
+    select * from {{ ref('int_support_tickets_aggregated_to_customers') }}
+),
+
+feedback as (
+    select * from {{ ref('int_feedback_aggregated_to_customers') }}
+),
+
+files_present as (
+    {# A file that was not supplied leaves its features null: "none" and "unknown" differ. #}
+    select
+        coalesce(bool_or(source_table = 'web_sessions' and is_file_present), false) as has_web_sessions,
+        coalesce(bool_or(source_table = 'marketing_events' and is_file_present), false) as has_marketing_events,
+        coalesce(bool_or(source_table = 'support_tickets' and is_file_present), false) as has_support_tickets,
+        coalesce(bool_or(source_table = 'survey_responses' and is_file_present), false) as has_survey_responses,
+        coalesce(bool_or(source_table = 'product_reviews' and is_file_present), false) as has_product_reviews
+    from raw_file_row_counts
+),
+
+joined as (
+    select
+        customers.customer_id,
+        customers.as_of_date,
+
+        ---------- web sessions
+        case when files_present.has_web_sessions then coalesce(web_sessions.web_session_count, 0) end
+            as web_session_count,
+        case when files_present.has_web_sessions then coalesce(web_sessions.web_session_count_90d, 0) end
+            as web_session_count_90d,
+        web_sessions.avg_session_duration_seconds,
+        web_sessions.avg_page_views_per_session,
+
+        ---------- marketing
+        case when files_present.has_marketing_events then coalesce(marketing_events.email_sent_count, 0) end
+            as email_sent_count,
+        case when files_present.has_marketing_events then coalesce(marketing_events.email_opened_count, 0) end
+            as email_opened_count,
+        case when files_present.has_marketing_events then coalesce(marketing_events.email_clicked_count, 0) end
+            as email_clicked_count,
+        {# least() skips nulls in DuckDB, so the no-email case must stay null explicitly. #}
+        case
+            when marketing_events.email_sent_count > 0
+                then least(marketing_events.email_opened_count / marketing_events.email_sent_count, 1.0)
+        end as email_open_rate,
+        case
+            when marketing_events.email_sent_count > 0
+                then least(marketing_events.email_clicked_count / marketing_events.email_sent_count, 1.0)
+        end as email_click_rate,
+        case
+            when files_present.has_marketing_events then coalesce(marketing_events.marketing_conversion_count, 0)
+        end as marketing_conversion_count,
+        case when files_present.has_marketing_events then coalesce(marketing_events.is_unsubscribed, false) end
+            as is_unsubscribed,
+        case
+            when files_present.has_marketing_events then coalesce(marketing_events.social_interaction_count, 0)
+        end as social_interaction_count,
+        marketing_events.preferred_marketing_channel,
+
+        ---------- support
+        case when files_present.has_support_tickets then coalesce(support_tickets.support_ticket_count, 0) end
+            as support_ticket_count,
+        case
+            when files_present.has_support_tickets then coalesce(support_tickets.open_support_ticket_count, 0)
+        end as open_support_ticket_count,
+        support_tickets.avg_csat_score,
+
+        ---------- feedback
+        case when files_present.has_survey_responses then coalesce(feedback.survey_response_count, 0) end
+            as survey_response_count,
+        feedback.latest_nps_score,
+        feedback.avg_nps_score,
+        case
+            when feedback.latest_nps_score >= 9 then 'promoter'
+            when feedback.latest_nps_score >= 7 then 'passive'
+            when feedback.latest_nps_score >= 0 then 'detractor'
+        end as nps_category,
+        case when files_present.has_product_reviews then coalesce(feedback.review_count, 0) end
+            as review_count,
+        feedback.avg_review_rating
+
+    from customers
+    cross join files_present
+    left join web_sessions
+        on customers.customer_id = web_sessions.customer_id
+    left join marketing_events
+        on customers.customer_id = marketing_events.customer_id
+    left join support_tickets
+        on customers.customer_id = support_tickets.customer_id
+    left join feedback
+        on customers.customer_id = feedback.customer_id
+)
+
+select * from joined

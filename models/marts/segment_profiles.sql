@@ -1,0 +1,132 @@
+with
+
+customer_segments as (
+    select * from {{ ref('customer_segments') }}
+),
+
+customer_rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+customers as (
+    select * from {{ ref('customers') }}
+),
+
+customer_engagement as (
+    select * from {{ ref('customer_engagement') }}
+),
+
+customer_value as (
+    select * from {{ ref('customer_value') }}
+),
+
+order_lines as (
+    select * from {{ ref('int_customer_order_lines_joined_to_products') }}
+),
+
+members as (
+    select
+        customer_segments.segment_id,
+        customer_segments.segment_name,
+        customer_segments.distance_to_centroid,
+        customer_rfm.recency_days,
+        customer_rfm.order_count,
+        customer_rfm.monetary_amount,
+        customer_value.average_order_value_amount,
+        customer_engagement.web_session_count,
+        customer_engagement.email_open_rate,
+        customer_engagement.marketing_conversion_count,
+        customer_engagement.support_ticket_count,
+        customer_engagement.avg_csat_score,
+        customer_engagement.avg_nps_score,
+        customer_engagement.avg_review_rating,
+        customers.age_band,
+        customers.income_band
+    from customer_segments
+    inner join customer_rfm
+        on customer_segments.customer_id = customer_rfm.customer_id
+    inner join customers
+        on customer_segments.customer_id = customers.customer_id
+    left join customer_engagement
+        on customer_segments.customer_id = customer_engagement.customer_id
+    left join customer_value
+        on customer_segments.customer_id = customer_value.customer_id
+),
+
+segment_figures as (
+    select
+        segment_id,
+        any_value(segment_name) as segment_name,
+        count(*) as customer_count,
+        sum(monetary_amount) as monetary_amount,
+        median(recency_days) as median_recency_days,
+        median(order_count) as median_order_count,
+        median(monetary_amount) as median_monetary_amount,
+        avg(average_order_value_amount) as avg_order_value_amount,
+        avg(web_session_count) as avg_web_session_count,
+        avg(email_open_rate) as avg_email_open_rate,
+        avg(marketing_conversion_count) as avg_marketing_conversion_count,
+        avg(support_ticket_count) as avg_support_ticket_count,
+        avg(avg_csat_score) as avg_csat_score,
+        avg(avg_nps_score) as avg_nps_score,
+        avg(avg_review_rating) as avg_review_rating,
+        avg(distance_to_centroid) as avg_distance_to_centroid
+    from members
+    group by segment_id
+),
+
+age_bands as (
+    {# The most common known age band; ties to the first band by name, for a stable answer. #}
+    select
+        segment_id,
+        age_band as most_common_age_band
+    from members
+    where age_band <> 'unknown'
+    group by segment_id, age_band
+    qualify row_number() over (partition by segment_id order by count(*) desc, age_band asc) = 1
+),
+
+top_categories as (
+    select
+        customer_segments.segment_id,
+        order_lines.category as top_category
+    from order_lines
+    inner join customer_segments
+        on order_lines.customer_id = customer_segments.customer_id
+    where order_lines.quantity > 0 and order_lines.category is not null
+    group by customer_segments.segment_id, order_lines.category
+    qualify row_number() over (
+        partition by customer_segments.segment_id order by sum(order_lines.line_amount) desc, order_lines.category asc
+    ) = 1
+),
+
+final as (
+    select
+        segment_figures.segment_id,
+        segment_figures.segment_name,
+        segment_figures.customer_count,
+        segment_figures.customer_count / sum(segment_figures.customer_count) over () as customer_share,
+        segment_figures.monetary_amount / nullif(sum(segment_figures.monetary_amount) over (), 0)
+            as revenue_share,
+        segment_figures.median_recency_days,
+        segment_figures.median_order_count,
+        segment_figures.median_monetary_amount,
+        segment_figures.avg_order_value_amount,
+        segment_figures.avg_web_session_count,
+        segment_figures.avg_email_open_rate,
+        segment_figures.avg_marketing_conversion_count,
+        segment_figures.avg_support_ticket_count,
+        segment_figures.avg_csat_score,
+        segment_figures.avg_nps_score,
+        segment_figures.avg_review_rating,
+        coalesce(age_bands.most_common_age_band, 'unknown') as most_common_age_band,
+        top_categories.top_category,
+        segment_figures.avg_distance_to_centroid
+    from segment_figures
+    left join age_bands
+        on segment_figures.segment_id = age_bands.segment_id
+    left join top_categories
+        on segment_figures.segment_id = top_categories.segment_id
+)
+
+select * from final

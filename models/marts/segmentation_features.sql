@@ -1,0 +1,21 @@
+with
+
+segmentation_fit as (
+    select * from {{ ref('int_segmentation_fit') }}
+),
+
+features as (
+    select
+        feature_name,
+        coalesce(is_feature_used, false) as is_feature_used,
+        feature_drop_reason,
+        coalesce(is_log_transformed, false) as is_log_transformed,
+        null_share,
+        impute_value,
+        scaler_mean,
+        scaler_scale
+    from segmentation_fit
+    where row_kind = 'feature'
+)
+
+select * from features
