@@ -97,3 +97,11 @@
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}
+
+
+{% macro raw_tables() %}
+    {#- The contract's files, in one list for every model that loops over them (row counts,
+        quarantine, reconciliation). Static, because dbt must see the refs when it parses. -#}
+    {{ return(['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
+        'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates']) }}
+{% endmacro %}

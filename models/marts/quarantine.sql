@@ -1,7 +1,6 @@
 {#- One row per quarantined raw row and reason, from every raw file: rows rejected whole,
     exact duplicates removed, and values set null or logged on rows that were kept. -#}
-{%- set raw_tables = ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
-    'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'] -%}
+{%- set raw_tables = raw_tables() -%}
 
 with
 

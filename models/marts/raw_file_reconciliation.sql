@@ -1,7 +1,6 @@
 {#- Raw lines counted straight from each file must equal the clean rows plus the rejected rows
     plus the exact duplicates removed: nothing is dropped without a trace. -#}
-{%- set raw_tables = ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
-    'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'] -%}
+{%- set raw_tables = raw_tables() -%}
 
 with
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
+
+from customer_segmentation import clv_data
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -86,3 +89,18 @@ def assert_succeeded(build: Build) -> None:
 def dbt_available() -> None:
     if not DBT.exists():
         pytest.skip(f"dbt is not installed beside {sys.executable}; run `make test`")
+
+
+@pytest.fixture(scope="session")
+def cdnow_cache(request, tmp_path_factory):
+    """Where the lifetimes wheel (which carries the CDNOW sample) is kept between runs."""
+    cache = getattr(request.config, "cache", None)
+    return cache.mkdir("cdnow-lifetimes-wheel") if cache else tmp_path_factory.mktemp("cdnow")
+
+
+@pytest.fixture(scope="session")
+def cdnow(cdnow_cache) -> pd.DataFrame:
+    try:
+        return clv_data.load_cdnow_sample(cdnow_cache)
+    except clv_data.CdnowUnavailableError as error:
+        pytest.skip(f"CDNOW sample unavailable (lifetimes wheel not downloadable): {error}")

@@ -29,6 +29,9 @@ MARTS = [
     "cluster_k_selection",
     "segmentation_features",
     "segment_profiles",
+    "customer_predicted_value",
+    "clv_model_parameters",
+    "clv_model_evaluation",
 ]
 OPTIONAL_TABLES = [
     "web_sessions",

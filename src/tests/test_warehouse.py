@@ -177,6 +177,14 @@ def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
         "select web_session_count, email_open_rate, support_ticket_count from customer_engagement"
     )
     assert set(engagement) == {(None, None, None)}
+    # Five buyers are too few for BG/NBD: recorded as such (a warning), predictions left null.
+    assert build.query(
+        "select distinct fit_status from clv_model_parameters where fit_purpose = 'production'"
+    ) == [("insufficient_data",)]
+    assert build.query(
+        "select count(*), count(expected_purchases) from customer_predicted_value"
+    ) == [(5, 0)]
+    assert "WARN" in build.result.stdout
 
 
 def _broken_copy(tmp_path: Path, breakage: str) -> Path:

@@ -1,7 +1,6 @@
 {#- Counts every raw line straight from the files, independently of the base models, so the
     reconciliation compares two separate reads. -#}
-{%- set raw_tables = ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
-    'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'] -%}
+{%- set raw_tables = raw_tables() -%}
 
 with
 

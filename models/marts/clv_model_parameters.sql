@@ -1,0 +1,46 @@
+with
+
+clv_fit as (
+    select * from {{ ref('int_clv_fit') }}
+),
+
+summaries as (
+    select * from {{ ref('int_clv_calibration_summaries') }}
+),
+
+calibration_ends as (
+    select
+        fit_purpose,
+        min(calibration_end_date) as calibration_end_date
+    from summaries
+    group by fit_purpose
+),
+
+parameters as (
+    select
+        clv_fit.fit_purpose || '|' || clv_fit.model_name as clv_fit_id,
+        clv_fit.fit_purpose,
+        clv_fit.model_name,
+        calibration_ends.calibration_end_date,
+        clv_fit.fit_status,
+        clv_fit.status_reason,
+        coalesce(clv_fit.fit_status = 'fitted', false) as is_converged,
+        clv_fit.r,
+        clv_fit.alpha,
+        clv_fit.a,
+        clv_fit.b,
+        clv_fit.p,
+        clv_fit.q,
+        clv_fit.gamma,
+        clv_fit.penalizer,
+        clv_fit.log_likelihood,
+        clv_fit.customers_used,
+        clv_fit.customers_excluded,
+        {{ var('clv_time_unit_days') }} as time_unit_days
+    from clv_fit
+    left join calibration_ends
+        on clv_fit.fit_purpose = calibration_ends.fit_purpose
+    where clv_fit.row_kind = 'parameters'
+)
+
+select * from parameters

@@ -1,0 +1,44 @@
+with
+
+clv_fit as (
+    select * from {{ ref('int_clv_fit') }}
+),
+
+summaries as (
+    select * from {{ ref('int_clv_calibration_summaries') }}
+    where fit_purpose = 'production'
+),
+
+customer_rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+predictions as (
+    select * from clv_fit
+    where row_kind = 'customer' and fit_purpose = 'production'
+),
+
+final as (
+    select
+        customer_rfm.customer_id,
+        customer_rfm.as_of_date,
+        {{ var('clv_horizon_days') }} as horizon_days,
+        predictions.expected_purchases,
+        predictions.probability_alive,
+        predictions.expected_average_spend_amount,
+        predictions.expected_purchases * predictions.expected_average_spend_amount as expected_spend_amount,
+        predictions.predicted_clv_amount,
+        coalesce(predictions.is_in_spend_model, false) as is_in_spend_model,
+        summaries.frequency as repeat_frequency,
+        summaries.recency_time_units,
+        summaries.age_time_units,
+        summaries.avg_repeat_spend_amount,
+        {{ var('clv_time_unit_days') }} as time_unit_days
+    from customer_rfm
+    left join summaries
+        on customer_rfm.customer_id = summaries.customer_id
+    left join predictions
+        on customer_rfm.customer_id = predictions.customer_id
+)
+
+select * from final

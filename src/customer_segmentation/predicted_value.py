@@ -1,0 +1,216 @@
+"""From the warehouse's CLV inputs to predictions, for the dbt Python model `int_clv_fit`.
+
+The inputs (repeat purchase days, recency, age, average repeat spend) are computed in SQL
+(`int_clv_calibration_summaries`); this module fits BG/NBD and Gamma-Gamma once per fit purpose
+and returns one long table: a `parameters` row per fitted model and a `customer` row per
+customer. A fit that lacks data or does not converge is recorded with its status and leaves the
+customers' predictions null, so nothing unreliable is published as if it were sound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from customer_segmentation import clv
+
+# When the unpenalised BG/NBD optimum is not identified (e.g. a and b run off to infinity
+# together, i.e. no heterogeneity in dropout), refit with these small L2 penalties in turn,
+# as lifetimes' penalizer_coef does; the penalty used is recorded beside the parameters.
+FALLBACK_PENALIZERS = (1e-4, 1e-3)
+
+
+def fit_purchase_model(frequency, recency, age) -> tuple[clv.BgNbdFit, float, str]:
+    """BG/NBD, unpenalised first; returns (fit, penalizer used, status reason)."""
+    fit = clv.fit_bgnbd(frequency, recency, age)
+    if fit.converged:
+        return fit, 0.0, fit.message
+    first_message = fit.message
+    for penalizer in FALLBACK_PENALIZERS:
+        retry = clv.fit_bgnbd(frequency, recency, age, penalizer=penalizer)
+        if retry.converged:
+            reason = (
+                f"unpenalised fit failed ({first_message}); refitted with penalizer {penalizer}"
+            )
+            return retry, penalizer, reason
+    return fit, 0.0, first_message
+
+
+@dataclass(frozen=True)
+class PredictionSettings:
+    time_unit_days: float = 7.0
+    horizon_days: float = 365.0
+    discount_rate: float = 0.10
+
+
+def _parameter_row(purpose: str, model: str, status: str, reason: str, **values) -> dict:
+    return {
+        "fit_row_id": f"parameters|{purpose}|{model}",
+        "row_kind": "parameters",
+        "fit_purpose": purpose,
+        "model_name": model,
+        "fit_status": status,
+        "status_reason": reason,
+        **values,
+    }
+
+
+def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSettings):
+    """Fit both models on one purpose's inputs; return (parameter rows, customer frame)."""
+    summary = summary.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+    frequency = summary["frequency"].to_numpy(float)
+    recency = summary["recency_time_units"].to_numpy(float)
+    age = summary["age_time_units"].to_numpy(float)
+    spend = summary["avg_repeat_spend_amount"].to_numpy(float)
+    customers = pd.DataFrame(
+        {
+            "fit_row_id": f"customer|{purpose}|" + summary["customer_id"].astype(str),
+            "row_kind": "customer",
+            "fit_purpose": purpose,
+            "customer_id": summary["customer_id"].astype(str),
+        }
+    )
+    for column in ("expected_purchases", "probability_alive", "expected_average_spend_amount"):
+        customers[column] = np.nan
+    customers["predicted_clv_amount"] = np.nan
+    in_spend_model = (frequency > 0) & (spend > 0)
+    customers["is_in_spend_model"] = in_spend_model
+
+    sufficient, reason = clv.check_sufficiency(frequency)
+    if not sufficient:
+        rows = [
+            _parameter_row(purpose, model, "insufficient_data", reason, customers_used=0)
+            for model in ("bg_nbd", "gamma_gamma")
+        ]
+        return rows, customers
+
+    bgnbd, penalizer, bg_reason = fit_purchase_model(frequency, recency, age)
+    bg_status = "fitted" if bgnbd.converged else "not_converged"
+    rows = [
+        _parameter_row(
+            purpose,
+            "bg_nbd",
+            bg_status,
+            bg_reason,
+            penalizer=penalizer,
+            r=bgnbd.r,
+            alpha=bgnbd.alpha,
+            a=bgnbd.a,
+            b=bgnbd.b,
+            log_likelihood=bgnbd.log_likelihood,
+            customers_used=bgnbd.n_customers,
+            customers_excluded=0,
+        )
+    ]
+    spend_fit = None
+    if in_spend_model.sum() >= 2:
+        spend_fit = clv.fit_gamma_gamma(frequency[in_spend_model], spend[in_spend_model])
+        rows.append(
+            _parameter_row(
+                purpose,
+                "gamma_gamma",
+                "fitted" if spend_fit.converged else "not_converged",
+                spend_fit.message,
+                p=spend_fit.p,
+                q=spend_fit.q,
+                gamma=spend_fit.v,
+                penalizer=0.0,
+                log_likelihood=spend_fit.log_likelihood,
+                customers_used=int(in_spend_model.sum()),
+                customers_excluded=int((~in_spend_model).sum()),
+            )
+        )
+    else:
+        rows.append(
+            _parameter_row(
+                purpose,
+                "gamma_gamma",
+                "insufficient_data",
+                "fewer than two repeat customers with positive average spend",
+                customers_used=int(in_spend_model.sum()),
+                customers_excluded=int((~in_spend_model).sum()),
+            )
+        )
+    if not bgnbd.converged:
+        return rows, customers
+
+    horizon_units = (
+        summary["holdout_time_units"].to_numpy(float)
+        if purpose == "holdout_evaluation"
+        else np.full(len(summary), settings.horizon_days / settings.time_unit_days)
+    )
+    customers["expected_purchases"] = clv.expected_purchases(
+        bgnbd, horizon_units, frequency, recency, age
+    )
+    customers["probability_alive"] = clv.probability_alive(bgnbd, frequency, recency, age)
+    if spend_fit is not None and spend_fit.converged:
+        average_spend = clv.conditional_expected_average_spend(spend_fit, frequency, spend)
+        customers["expected_average_spend_amount"] = average_spend
+        if purpose == "production":
+            customers["predicted_clv_amount"] = clv.predicted_clv(
+                bgnbd,
+                spend_fit,
+                frequency,
+                recency,
+                age,
+                spend,
+                horizon_days=settings.horizon_days,
+                annual_discount_rate=settings.discount_rate,
+                time_unit_days=settings.time_unit_days,
+            )
+    return rows, customers
+
+
+FIT_COLUMN_TYPES = {
+    "fit_row_id": "string",
+    "row_kind": "string",
+    "fit_purpose": "string",
+    "customer_id": "string",
+    "model_name": "string",
+    "fit_status": "string",
+    "status_reason": "string",
+    "is_in_spend_model": "boolean",
+    "customers_used": "Int64",
+    "customers_excluded": "Int64",
+}
+FIT_COLUMNS = [
+    "fit_row_id",
+    "row_kind",
+    "fit_purpose",
+    "customer_id",
+    "expected_purchases",
+    "probability_alive",
+    "expected_average_spend_amount",
+    "predicted_clv_amount",
+    "is_in_spend_model",
+    "model_name",
+    "fit_status",
+    "status_reason",
+    "r",
+    "alpha",
+    "a",
+    "b",
+    "p",
+    "q",
+    "gamma",
+    "penalizer",
+    "log_likelihood",
+    "customers_used",
+    "customers_excluded",
+]
+
+
+def fit_predicted_value(summaries: pd.DataFrame, settings: PredictionSettings) -> pd.DataFrame:
+    """Both fit purposes, as the long table `int_clv_fit` stores (typed, fixed columns)."""
+    parts = []
+    for purpose in ("production", "holdout_evaluation"):
+        rows, customers = predict_purpose(
+            summaries[summaries["fit_purpose"] == purpose], purpose, settings
+        )
+        parts.extend([pd.DataFrame(rows), customers])
+    combined = pd.concat(parts, ignore_index=True, sort=False).reindex(columns=FIT_COLUMNS)
+    for column in combined.columns:
+        combined[column] = combined[column].astype(FIT_COLUMN_TYPES.get(column, "Float64"))
+    return combined
