@@ -221,3 +221,29 @@ def write_cdnow_raw_folder(transactions: pd.DataFrame, out_dir: Path | str) -> P
     )
     lines.to_csv(out / "order_lines.csv", index=False)
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m customer_segmentation.clv_data --out DIR`: the CDNOW sample as a raw folder,
+    to build with `make build RAW_DIR=DIR AS_OF_DATE=1997-10-01`."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder to write (created)")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=Path(".cache/cdnow"), help="where the wheel is kept"
+    )
+    args = parser.parse_args(argv)
+    try:
+        transactions = load_cdnow_sample(args.cache_dir)
+    except CdnowUnavailableError as error:
+        print(f"clv_data: {error}", file=sys.stderr)
+        return 2
+    out = write_cdnow_raw_folder(transactions, args.out)
+    print(f"clv_data: {len(transactions)} CDNOW transactions -> {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
