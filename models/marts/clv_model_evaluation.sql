@@ -35,9 +35,9 @@ deciles as (
     from predicted_vs_actual
 ),
 
-by_decile as (
+aggregated as (
+    {# One pass for both grains: each decile, and all customers (the empty grouping set). #}
     select
-        'decile ' || lpad(cast(predicted_decile as {{ dbt.type_string() }}), 2, '0') as evaluation_group,
         predicted_decile,
         count(*) as customer_count,
         sum(predicted_purchases) as predicted_purchases_total,
@@ -47,21 +47,7 @@ by_decile as (
         avg(abs(predicted_purchases - actual_purchases)) as mean_absolute_error,
         corr(predicted_purchases, actual_purchases) as purchase_correlation
     from deciles
-    group by predicted_decile
-),
-
-overall as (
-    select
-        'all' as evaluation_group,
-        null as predicted_decile,
-        count(*) as customer_count,
-        sum(predicted_purchases) as predicted_purchases_total,
-        sum(actual_purchases) as actual_purchases_total,
-        avg(predicted_purchases) as predicted_purchases_mean,
-        avg(actual_purchases) as actual_purchases_mean,
-        avg(abs(predicted_purchases - actual_purchases)) as mean_absolute_error,
-        corr(predicted_purchases, actual_purchases) as purchase_correlation
-    from predicted_vs_actual
+    group by grouping sets ((predicted_decile), ())
 ),
 
 holdout as (
@@ -73,22 +59,21 @@ holdout as (
 
 final as (
     select
-        unioned.evaluation_group,
-        cast(unioned.predicted_decile as integer) as predicted_decile,
-        unioned.customer_count,
-        unioned.predicted_purchases_total,
-        unioned.actual_purchases_total,
-        unioned.predicted_purchases_mean,
-        unioned.actual_purchases_mean,
-        unioned.mean_absolute_error,
-        unioned.purchase_correlation,
+        case
+            when aggregated.predicted_decile is null then 'all'
+            else 'decile ' || lpad(cast(aggregated.predicted_decile as {{ dbt.type_string() }}), 2, '0')
+        end as evaluation_group,
+        cast(aggregated.predicted_decile as integer) as predicted_decile,
+        aggregated.customer_count,
+        aggregated.predicted_purchases_total,
+        aggregated.actual_purchases_total,
+        aggregated.predicted_purchases_mean,
+        aggregated.actual_purchases_mean,
+        aggregated.mean_absolute_error,
+        aggregated.purchase_correlation,
         holdout.calibration_end_date,
         {{ var('clv_holdout_days') }} as holdout_days
-    from (
-        select * from overall
-        union all
-        select * from by_decile
-    ) as unioned
+    from aggregated
     cross join holdout
 )
 

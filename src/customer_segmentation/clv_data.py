@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from customer_segmentation.demo.contract import CUSTOMERS, HEADERS, ORDER_LINES, PRODUCTS
+
 LIFETIMES_VERSION = "0.11.3"
 # sha256 of Lifetimes-0.11.3-py3-none-any.whl as pip downloaded it from PyPI.
 LIFETIMES_WHEEL_SHA256 = "261e3dc89977c2b60767ca6728aaa29d429de0c814635070a749c36555895da8"
@@ -182,29 +184,10 @@ def write_cdnow_raw_folder(transactions: pd.DataFrame, out_dir: Path | str) -> P
     out.mkdir(parents=True, exist_ok=True)
     ids = transactions["customer_index"].map(lambda i: f"{int(i):04d}")
     customers = pd.DataFrame({"customer_id": sorted(ids.unique())})
-    for column in (
-        "signup_date",
-        "birth_year",
-        "gender",
-        "annual_income",
-        "education",
-        "marital_status",
-        "country",
-        "city",
-    ):
-        customers[column] = ""
-    customers.to_csv(out / "customers.csv", index=False)
-    pd.DataFrame(
-        [
-            {
-                "product_id": "CD",
-                "product_name": "Compact disc",
-                "category": "music",
-                "brand": "",
-                "unit_cost": "",
-            }
-        ]
-    ).to_csv(out / "products.csv", index=False)
+    customers = customers.reindex(columns=HEADERS[CUSTOMERS], fill_value="")
+    products = pd.DataFrame(
+        [{"product_id": "CD", "product_name": "Compact disc", "category": "music"}]
+    ).reindex(columns=HEADERS[PRODUCTS], fill_value="")
     lines = pd.DataFrame(
         {
             "order_id": [f"T{i:05d}" for i in range(1, len(transactions) + 1)],
@@ -218,8 +201,10 @@ def write_cdnow_raw_folder(transactions: pd.DataFrame, out_dir: Path | str) -> P
             "channel": "catalog",
             "promotion_id": "",
         }
-    )
-    lines.to_csv(out / "order_lines.csv", index=False)
+    ).reindex(columns=HEADERS[ORDER_LINES])
+    customers.to_csv(out / CUSTOMERS, index=False)
+    products.to_csv(out / PRODUCTS, index=False)
+    lines.to_csv(out / ORDER_LINES, index=False)
     return out
 
 
