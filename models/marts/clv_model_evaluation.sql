@@ -36,7 +36,7 @@ deciles as (
 ),
 
 aggregated as (
-    {# One pass for both grains: each decile, and all customers (the empty grouping set). #}
+    {# One pass for both grains: each decile, and all customers (the rollup total row). #}
     select
         predicted_decile,
         count(*) as customer_count,
@@ -47,7 +47,7 @@ aggregated as (
         avg(abs(predicted_purchases - actual_purchases)) as mean_absolute_error,
         corr(predicted_purchases, actual_purchases) as purchase_correlation
     from deciles
-    group by grouping sets ((predicted_decile), ())
+    group by rollup(predicted_decile)
 ),
 
 holdout as (
