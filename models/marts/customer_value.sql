@@ -69,7 +69,7 @@ valued as (
         / nullif(orders_aggregated.order_count - 1, 0) as avg_days_between_orders,
         cast(
             coalesce(lines_aggregated.known_gross_margin_amount, 0)
-            + lines_aggregated.unknown_cost_revenue_amount * store_margin.store_gross_margin_rate
+            + coalesce(lines_aggregated.unknown_cost_revenue_amount, 0) * store_margin.store_gross_margin_rate
             as decimal(18, 2)
         ) as historical_clv_amount,
         lines_aggregated.returned_quantity / nullif(lines_aggregated.purchased_quantity, 0) as return_rate,
