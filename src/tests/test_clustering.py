@@ -52,6 +52,17 @@ def test_three_separated_blobs_give_three_segments():
     assert _adjusted_rand(merged["true_blob"], merged["segment_id"]) == pytest.approx(1.0)
 
 
+def test_six_overlapping_blobs_give_six_segments():
+    centers = [(0, 0, 0), (6, 0, 0), (0, 6, 0), (0, 0, 6), (6, 6, 0), (6, 0, 6)]
+    frame = _blobs(centers, per_blob=150, spread=1.0)
+    fit = fit_segments(frame, _config(k_max=10))
+    chosen = fit.k_selection[fit.k_selection["is_chosen"]]
+    assert chosen["k"].tolist() == [6]
+    assert chosen["selection_reason"].iloc[0].startswith("elbow of inertia at k=6")
+    merged = fit.assignments.merge(frame, on="customer_id")
+    assert _adjusted_rand(merged["true_blob"], merged["segment_id"]) > 0.98
+
+
 def test_single_blob_falls_back_without_crashing():
     frame = _blobs([(0, 0, 0)], per_blob=300, spread=1.0)
     fit = fit_segments(frame, _config())
