@@ -41,20 +41,25 @@ joined as (
         customers.as_of_date,
 
         ---------- web sessions
-        case when files_present.has_web_sessions then coalesce(web_sessions.web_session_count, 0) end
-            as web_session_count,
-        case when files_present.has_web_sessions then coalesce(web_sessions.web_session_count_90d, 0) end
-            as web_session_count_90d,
+        {{ if_file_supplied(
+            'files_present.has_web_sessions', 'web_sessions.web_session_count'
+        ) }} as web_session_count,
+        {{ if_file_supplied(
+            'files_present.has_web_sessions', 'web_sessions.web_session_count_90d'
+        ) }} as web_session_count_90d,
         web_sessions.avg_session_duration_seconds,
         web_sessions.avg_page_views_per_session,
 
         ---------- marketing
-        case when files_present.has_marketing_events then coalesce(marketing_events.email_sent_count, 0) end
-            as email_sent_count,
-        case when files_present.has_marketing_events then coalesce(marketing_events.email_opened_count, 0) end
-            as email_opened_count,
-        case when files_present.has_marketing_events then coalesce(marketing_events.email_clicked_count, 0) end
-            as email_clicked_count,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.email_sent_count'
+        ) }} as email_sent_count,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.email_opened_count'
+        ) }} as email_opened_count,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.email_clicked_count'
+        ) }} as email_clicked_count,
         {# least() skips nulls in DuckDB, so the no-email case must stay null explicitly. #}
         case
             when marketing_events.email_sent_count > 0
@@ -64,27 +69,30 @@ joined as (
             when marketing_events.email_sent_count > 0
                 then least(marketing_events.email_clicked_count / marketing_events.email_sent_count, 1.0)
         end as email_click_rate,
-        case
-            when files_present.has_marketing_events then coalesce(marketing_events.marketing_conversion_count, 0)
-        end as marketing_conversion_count,
-        case when files_present.has_marketing_events then coalesce(marketing_events.is_unsubscribed, false) end
-            as is_unsubscribed,
-        case
-            when files_present.has_marketing_events then coalesce(marketing_events.social_interaction_count, 0)
-        end as social_interaction_count,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.marketing_conversion_count'
+        ) }} as marketing_conversion_count,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.is_unsubscribed', 'false'
+        ) }} as is_unsubscribed,
+        {{ if_file_supplied(
+            'files_present.has_marketing_events', 'marketing_events.social_interaction_count'
+        ) }} as social_interaction_count,
         marketing_events.preferred_marketing_channel,
 
         ---------- support
-        case when files_present.has_support_tickets then coalesce(support_tickets.support_ticket_count, 0) end
-            as support_ticket_count,
-        case
-            when files_present.has_support_tickets then coalesce(support_tickets.open_support_ticket_count, 0)
-        end as open_support_ticket_count,
+        {{ if_file_supplied(
+            'files_present.has_support_tickets', 'support_tickets.support_ticket_count'
+        ) }} as support_ticket_count,
+        {{ if_file_supplied(
+            'files_present.has_support_tickets', 'support_tickets.open_support_ticket_count'
+        ) }} as open_support_ticket_count,
         support_tickets.avg_csat_score,
 
         ---------- feedback
-        case when files_present.has_survey_responses then coalesce(feedback.survey_response_count, 0) end
-            as survey_response_count,
+        {{ if_file_supplied(
+            'files_present.has_survey_responses', 'feedback.survey_response_count'
+        ) }} as survey_response_count,
         feedback.latest_nps_score,
         feedback.avg_nps_score,
         case
@@ -92,8 +100,7 @@ joined as (
             when feedback.latest_nps_score >= 7 then 'passive'
             when feedback.latest_nps_score >= 0 then 'detractor'
         end as nps_category,
-        case when files_present.has_product_reviews then coalesce(feedback.review_count, 0) end
-            as review_count,
+        {{ if_file_supplied('files_present.has_product_reviews', 'feedback.review_count') }} as review_count,
         feedback.avg_review_rating
 
     from customers
