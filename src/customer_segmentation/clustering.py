@@ -17,6 +17,8 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
+from customer_segmentation.segment_names import name_segments
+
 ID_COLUMN = "customer_id"
 # Monetary value orders segment ids: segment 1 is the segment with the highest mean.
 ORDERING_COLUMN = "monetary_amount"
@@ -269,8 +271,6 @@ def fit_segments(
     name_terms: pd.DataFrame | None = None,
 ) -> SegmentationFit:
     """Choose k, fit K-means on a fixed-size sample, assign every customer, order and name."""
-    from customer_segmentation.segment_names import name_segments
-
     prepared = prepare_features(features, config)
     n_rows = len(prepared.customer_ids)
     if n_rows < 2 or not prepared.used:

@@ -18,8 +18,6 @@ from pathlib import Path
 
 _DOCUMENTED_NODES = ("model", "seed", "snapshot")
 _MACRO_SIGNATURE = re.compile(r"{%-?\s*(?:macro|test)\s+\w+\s*\((?P<args>[^)]*)\)", re.S)
-# Arguments dbt fills in for a generic test; they are documented like the others.
-_IMPLICIT_ARGUMENTS: frozenset[str] = frozenset()
 
 
 def _described(entry: dict) -> bool:
@@ -33,7 +31,7 @@ def _signature_arguments(macro_sql: str) -> list[str]:
     names = []
     for part in match.group("args").split(","):
         name = part.split("=")[0].strip()
-        if name and name not in _IMPLICIT_ARGUMENTS:
+        if name:
             names.append(name)
     return names
 
