@@ -24,12 +24,13 @@ EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
 DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)"}
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 
-.PHONY: help venv demo build docs docs-serve test lint clean
+.PHONY: help venv demo build docs docs-serve export test lint clean
 
 help:
 	@echo "make build   build the warehouse, its docs (demo data unless RAW_DIR=... is given)"
 	@echo "make test    run every test (pytest, dbt builds on fixtures, docs check, SQL lint)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
+	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE DEMO_CUSTOMERS DEMO_SEED"
 
 venv: $(VENV)/.installed
@@ -58,6 +59,10 @@ build: venv $(if $(RAW_DIR),,demo)
 
 docs-serve: venv
 	$(DBT) docs serve --port 8080 --no-browser
+
+# What a marketing tool imports: one CSV per segment of the built warehouse.
+export: venv
+	$(BIN)/python -m customer_segmentation.export --db "$(DUCKDB_PATH)" --out reports/audiences
 
 test: venv
 	$(BIN)/ruff check src
