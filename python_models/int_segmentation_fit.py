@@ -1,12 +1,21 @@
-"""The one K-means fit of a build. customer_segments, cluster_k_selection and the profiles
-read what it recorded; nothing fits again. Settings: meta.segmentation in the YAML beside."""
+"""The one K-means fit of a build. Every segment table reads what it recorded; nothing fits
+again. Settings: meta.segmentation in the YAML beside. Ids and names carry over from the
+latest earlier run stored in segmentation_runs / segment_centroids (read directly, not through
+ref(): they are this model's own history, built downstream of it)."""
 
-from customer_segmentation.clustering import SegmentationConfig, fit_segments
+from customer_segmentation.clustering import NamingVocabulary, SegmentationConfig, fit_segments
+from customer_segmentation.segment_matching import read_previous_run
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = SegmentationConfig.from_mapping(dbt.config.meta_get("segmentation"))
+    as_of = dbt.ref("int_as_of_date").df()
+    as_of_date = str(as_of["as_of_date"].iloc[0])[:10]
+    vocabulary = NamingVocabulary(
+        archetypes=dbt.ref("segment_archetypes").df(),
+        descriptors=dbt.ref("segment_descriptors").df(),
+    )
+    previous = read_previous_run(session, dbt.config.meta_get("history_schema"), as_of_date)
     features = dbt.ref("customer_features").df()
-    name_terms = dbt.ref("segment_name_terms").df()
-    return fit_segments(features, settings, name_terms).to_frame()
+    return fit_segments(features, settings, vocabulary, previous, as_of_date).to_frame()

@@ -1,73 +1,91 @@
-"""Plain descriptive names for segments, derived from their centroids by a fixed rule.
+"""Business names for segments, derived from their centroids by a fixed, data-driven rule.
 
-Vocabulary lives in the seed `segment_name_terms` (feature, part of the name, word when the
-segment is high on it, word when low), so marketing can change words without touching code.
+The vocabulary is two seeds, so marketing changes words without touching code:
+- `segment_archetypes`: named profiles ("Champions", "At Risk High Spenders", ...) as
+  conditions on centroid z-scores (0 = the average customer). An archetype matches when all
+  conditions of any one of its rule groups hold; a condition on a feature this run did not use
+  cannot hold. A segment takes the matching archetype with the lowest priority number; the
+  archetype without conditions matches everything and is the fallback.
+- `segment_descriptors`: a short descriptor per feature for a segment above or below average
+  ("High Spend", "Web Active").
 
-Rule, per segment (centroid z-scores, 0 = the average customer):
-  recency word  `recency` row: its low term (Active) when z <= -0.4, its high term (Lapsed)
-                when z >= 0.6, else "Fading";
-  value word    `value` row: high term when z >= 0.5, low term when z <= -0.5, else "mid-value";
-  trait         the `trait` feature the segment stands out on most (largest |z|, at least
-                0.5, with a word for that direction); "customers" when none does.
-Names must be unique within a run and carry no numbers: a segment whose name is taken uses its
-next most distinctive trait, then two traits joined with "and".
+Names are unique within a run and never numbered. Segments are named in order (inherited
+names first, then segment id); a segment whose archetype name is taken gets a second
+descriptor, its most distinctive feature with a descriptor ("Loyal Regulars – High Spend"),
+then two, then ordinal words ("Second Group") as a last resort.
 """
 
 from __future__ import annotations
 
-from itertools import combinations
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations, product
+from string import ascii_uppercase
 
 import pandas as pd
 
-DEFAULT_TERMS = pd.DataFrame(
-    [
-        ("recency_days", "recency", "Lapsed", "Active"),
-        ("monetary_amount", "value", "high-value", "low-value"),
-    ],
-    columns=["feature_name", "name_part", "high_term", "low_term"],
-)
-TRAIT_THRESHOLD = 0.5
+FALLBACK_ARCHETYPE = "Customers"
+SINGLE_SEGMENT_ARCHETYPE = "All Customers"
+SEPARATOR = " – "
+ORDINALS = ("Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth")
+
+ARCHETYPE_COLUMNS = [
+    "archetype",
+    "priority",
+    "rule_group",
+    "feature_name",
+    "min_z_score",
+    "max_z_score",
+]
+DESCRIPTOR_COLUMNS = ["feature_name", "high_descriptor", "low_descriptor"]
 
 
-def _term(row: pd.Series, z_score: float) -> str | None:
-    word = row["high_term"] if z_score > 0 else row["low_term"]
-    return word if isinstance(word, str) and word.strip() else None
+@dataclass(frozen=True)
+class SegmentName:
+    segment_name: str
+    archetype: str
 
 
-def _prefix(z_by_feature: dict[str, float], terms: pd.DataFrame) -> str:
-    words = []
-    for part, feature_row in terms.set_index("name_part", drop=False).iterrows():
-        if part not in ("recency", "value") or feature_row["feature_name"] not in z_by_feature:
-            continue
-        z_score = z_by_feature[feature_row["feature_name"]]
-        if part == "recency":
-            if z_score <= -0.4:
-                words.append(feature_row["low_term"])
-            elif z_score >= 0.6:
-                words.append(feature_row["high_term"])
-            else:
-                words.append("Fading")
-        else:
-            if z_score >= 0.5:
-                words.append(feature_row["high_term"])
-            elif z_score <= -0.5:
-                words.append(feature_row["low_term"])
-            else:
-                words.append("mid-value")
-    prefix = " ".join(words)
-    return prefix[:1].upper() + prefix[1:] if prefix else ""
+def _is_blank(value) -> bool:
+    return value is None or pd.isna(value) or (isinstance(value, str) and not value.strip())
 
 
-def _traits(z_by_feature: dict[str, float], terms: pd.DataFrame) -> list[str]:
-    """Trait words, most distinctive first, each word once."""
+def match_archetype(z_by_feature: Mapping[str, float], archetypes: pd.DataFrame) -> str:
+    """The lowest-priority archetype whose conditions (any one rule group) all hold."""
+    if archetypes is None or archetypes.empty:
+        return FALLBACK_ARCHETYPE
+    ordered = archetypes.sort_values(["priority", "archetype", "rule_group"], kind="mergesort")
+    for (_, archetype, _), conditions in ordered.groupby(
+        ["priority", "archetype", "rule_group"], sort=False
+    ):
+        if all(_holds(row, z_by_feature) for _, row in conditions.iterrows()):
+            return str(archetype)
+    return FALLBACK_ARCHETYPE
+
+
+def _holds(condition: pd.Series, z_by_feature: Mapping[str, float]) -> bool:
+    feature = condition["feature_name"]
+    if _is_blank(feature):
+        return True  # the unconditional fallback row
+    if feature not in z_by_feature:
+        return False
+    z_score = z_by_feature[feature]
+    if not _is_blank(condition["min_z_score"]) and z_score < float(condition["min_z_score"]):
+        return False
+    return _is_blank(condition["max_z_score"]) or z_score <= float(condition["max_z_score"])
+
+
+def descriptors_for(z_by_feature: Mapping[str, float], descriptors: pd.DataFrame) -> list[str]:
+    """Descriptor words, most distinctive feature first (largest |z|), each word once."""
     ranked = []
-    for _, row in terms[terms["name_part"] == "trait"].iterrows():
-        z_score = z_by_feature.get(row["feature_name"])
-        if z_score is None or abs(z_score) < TRAIT_THRESHOLD:
-            continue
-        word = _term(row, z_score)
-        if word:
-            ranked.append((-abs(z_score), row["feature_name"], word))
+    if descriptors is not None and not descriptors.empty:
+        for _, row in descriptors.iterrows():
+            z_score = z_by_feature.get(row["feature_name"])
+            if z_score is None or z_score == 0:
+                continue
+            word = row["high_descriptor"] if z_score > 0 else row["low_descriptor"]
+            if not _is_blank(word):
+                ranked.append((-abs(z_score), row["feature_name"], str(word)))
     words: list[str] = []
     for _, _, word in sorted(ranked):
         if word not in words:
@@ -75,28 +93,48 @@ def _traits(z_by_feature: dict[str, float], terms: pd.DataFrame) -> list[str]:
     return words
 
 
-def name_segments(centroids: pd.DataFrame, terms: pd.DataFrame | None = None) -> dict[int, str]:
-    """{segment_id: name} from long centroids (segment_id, feature_name, centroid_z_score)."""
-    terms = DEFAULT_TERMS if terms is None or terms.empty else terms
-    names: dict[int, str] = {}
+def _candidate_names(archetype: str, words: list[str]):
+    yield archetype
+    for word in words:
+        yield f"{archetype}{SEPARATOR}{word}"
+    for first, second in combinations(words, 2):
+        yield f"{archetype}{SEPARATOR}{first}, {second}"
+    for ordinal in ORDINALS:
+        yield f"{archetype}{SEPARATOR}{ordinal} Group"
+    for letters in _letter_labels():  # beyond any sensible k, still without a digit
+        yield f"{archetype}{SEPARATOR}Group {letters}"
+
+
+def _letter_labels():
+    width = 1
+    while True:
+        for combo in product(ascii_uppercase, repeat=width):
+            yield "".join(combo)
+        width += 1
+
+
+def name_segments(
+    centroids: pd.DataFrame,
+    archetypes: pd.DataFrame | None = None,
+    descriptors: pd.DataFrame | None = None,
+    inherited: Mapping[int, SegmentName] | None = None,
+) -> dict[int, SegmentName]:
+    """{segment_id: SegmentName} from long centroids (segment_id, feature_name, centroid_z_score).
+
+    `inherited` names (segments matched to an earlier run) are kept as they are; the others are
+    named by the rule, unique against every name already given.
+    """
+    inherited = dict(inherited or {})
+    names: dict[int, SegmentName] = dict(inherited)
+    taken = {name.segment_name for name in names.values()}
     for segment_id, rows in centroids.groupby("segment_id", sort=True):
+        segment_id = int(segment_id)
+        if segment_id in names:
+            continue
         z_by_feature = dict(zip(rows["feature_name"], rows["centroid_z_score"], strict=True))
-        prefix = _prefix(z_by_feature, terms)
-        traits = _traits(z_by_feature, terms)
-        options = traits + [f"{a} and {b}" for a, b in combinations(traits, 2)] + ["customers"]
-        taken = set(names.values())
-        name = next(
-            (
-                f"{prefix} {option}".strip()
-                for option in options
-                if f"{prefix} {option}".strip() not in taken
-            ),
-            None,
-        )
-        if name is None:
-            # Identical descriptions: say what the segment is closest to, still without a number.
-            nearest = rows.loc[rows["centroid_z_score"].abs().idxmax(), "feature_name"]
-            direction = "high" if z_by_feature[nearest] > 0 else "low"
-            name = f"{prefix} customers, {nearest.replace('_', ' ')} {direction}"
-        names[int(segment_id)] = name[:1].upper() + name[1:]
-    return names
+        archetype = match_archetype(z_by_feature, archetypes)
+        words = descriptors_for(z_by_feature, descriptors)
+        name = next(n for n in _candidate_names(archetype, words) if n not in taken)
+        names[segment_id] = SegmentName(name, archetype)
+        taken.add(name)
+    return dict(sorted(names.items()))

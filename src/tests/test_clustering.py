@@ -1,13 +1,19 @@
 """The segmentation package on small fixed frames: known k, one blob, absent optional
-features, ten customers, determinism, canonical ids and names."""
+features, ten customers, determinism, canonical ids, stable ids across runs, names."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from customer_segmentation.clustering import (
+    FIT_COLUMN_TYPES,
+    KCandidate,
+    NamingVocabulary,
+    PreviousRun,
     SegmentationConfig,
     choose_k,
     fit_segments,
@@ -15,7 +21,9 @@ from customer_segmentation.clustering import (
     prepare_features,
     signed_log1p,
 )
-from customer_segmentation.segment_names import name_segments
+from customer_segmentation.stability import Stability
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 FEATURES = ("monetary_amount", "recency_days", "order_count")
 
@@ -63,14 +71,31 @@ def test_six_overlapping_blobs_give_six_segments():
     assert _adjusted_rand(merged["true_blob"], merged["segment_id"]) > 0.98
 
 
-def test_single_blob_falls_back_without_crashing():
-    frame = _blobs([(0, 0, 0)], per_blob=300, spread=1.0)
+def test_single_blob_falls_back_to_the_documented_rule_without_crashing():
+    frame = _blobs([(0, 0, 0)], per_blob=600, spread=1.0)
     fit = fit_segments(frame, _config())
     chosen = fit.k_selection[fit.k_selection["is_chosen"]]
     assert len(chosen) == 1
-    assert isinstance(chosen["selection_reason"].iloc[0], str)
-    assert len(fit.assignments) == 300
+    assert not fit.k_selection["has_cluster_structure"].any()
+    reason = chosen["selection_reason"].iloc[0]
+    assert reason.startswith("no cluster structure")
+    # The fallback is the most stable k (ties to the smaller k), as the reason says.
+    most_stable = fit.k_selection.assign(ari=fit.k_selection["bootstrap_ari_mean"].round(3))
+    expected = most_stable.sort_values(["ari", "k"], ascending=[False, True])["k"].iloc[0]
+    assert chosen["k"].iloc[0] == expected
+    assert len(fit.assignments) == 600
     assert fit.assignments["segment_name"].notna().all()
+
+
+def test_separated_blobs_beat_the_structureless_reference_and_are_stable():
+    frame = _blobs([(0, 0, 0), (6, 0, 0), (0, 6, 6)], per_blob=150)
+    fit = fit_segments(frame, _config())
+    chosen = fit.k_selection[fit.k_selection["is_chosen"]].iloc[0]
+    assert chosen["has_cluster_structure"]
+    assert chosen["silhouette_score"] > chosen["reference_silhouette_score"] + 0.3
+    assert chosen["bootstrap_ari_mean"] > 0.99
+    assert (fit.segments["bootstrap_jaccard_mean"] > 0.99).all()
+    assert chosen["silhouette_sample_size"] == 450  # all, since fewer than the sample size
 
 
 def test_absent_optional_features_are_dropped_and_recorded():
@@ -128,7 +153,16 @@ def test_to_frame_is_typed_and_keyed():
     fit = fit_segments(_blobs([(0, 0, 0), (5, 5, 5)], per_blob=30), _config(k_max=3))
     frame = fit.to_frame()
     assert frame["fit_row_id"].is_unique
-    assert set(frame["row_kind"]) == {"customer", "k_candidate", "feature", "centroid"}
+    assert set(frame["row_kind"]) == {
+        "customer",
+        "k_candidate",
+        "feature",
+        "centroid",
+        "segment",
+        "feature_test",
+        "rule",
+        "run",
+    }
     assert str(frame["segment_id"].dtype) == "Int64"
     assert str(frame["feature_drop_reason"].dtype) == "string"
 
@@ -154,46 +188,149 @@ def test_knee_point_finds_the_bend_and_none_on_a_straight_line():
     assert knee_point([2, 3], [5, 1]) is None
 
 
+def _candidate(k, silhouette, smallest, inertia, ari=0.95, reference=0.1):
+    stability = Stability(np.full(3, ari), np.full((3, k), ari))
+    return KCandidate(
+        k=k,
+        inertia=inertia,
+        silhouette=silhouette,
+        reference_silhouette=reference,
+        calinski_harabasz=1.0,
+        davies_bouldin=1.0,
+        smallest_segment_share=smallest,
+        silhouette_sample_size=100,
+        stability=stability,
+        stability_sample_size=100,
+        model=None,
+    )
+
+
 def test_choose_k_skips_k_with_a_tiny_segment():
-    from customer_segmentation.clustering import KCandidate
-
-    def candidate(k, silhouette, smallest, inertia):
-        return KCandidate(k, inertia, silhouette, 1.0, 1.0, smallest, model=None)
-
     candidates = [
-        candidate(2, 0.30, 0.40, 100.0),
-        candidate(3, 0.50, 0.01, 40.0),  # best silhouette, but one segment is 1% of customers
-        candidate(4, 0.29, 0.20, 30.0),
-        candidate(5, 0.20, 0.10, 25.0),
+        _candidate(2, 0.30, 0.40, 100.0),
+        _candidate(3, 0.50, 0.01, 40.0),  # best silhouette, but one segment is 1% of customers
+        _candidate(4, 0.29, 0.20, 30.0),
+        _candidate(5, 0.20, 0.10, 25.0),
     ]
     k, reason = choose_k(candidates, _config())
     assert k in (2, 4) and k != 3
     assert "silhouette" in reason
 
 
-def test_names_avoid_collisions_without_numbers():
-    centroids = pd.DataFrame(
-        [
-            (1, "recency_days", -1.0),
-            (1, "monetary_amount", 1.0),
-            (1, "order_count", 2.0),
-            (2, "recency_days", -1.0),
-            (2, "monetary_amount", 1.0),
-            (2, "order_count", 1.5),
-        ],
-        columns=["segment_id", "feature_name", "centroid_z_score"],
+def test_choose_k_skips_unstable_k():
+    candidates = [
+        _candidate(2, 0.30, 0.40, 100.0, ari=0.95),
+        _candidate(3, 0.31, 0.30, 50.0, ari=0.40),  # the elbow, but refits disagree
+        _candidate(4, 0.30, 0.20, 45.0, ari=0.90),
+        _candidate(5, 0.25, 0.10, 42.0, ari=0.90),
+    ]
+    k, reason = choose_k(candidates, _config())
+    assert k != 3
+    assert "stable" in reason
+
+
+def test_choose_k_without_structure_takes_the_most_stable_and_says_so():
+    candidates = [
+        _candidate(2, 0.30, 0.40, 100.0, ari=0.80, reference=0.30),
+        _candidate(3, 0.31, 0.30, 50.0, ari=0.90, reference=0.30),
+        _candidate(4, 0.29, 0.20, 45.0, ari=0.70, reference=0.29),
+    ]
+    k, reason = choose_k(candidates, _config())
+    assert k == 3
+    assert reason.startswith("no cluster structure") and "tiers of one population" in reason
+
+
+def _vocabulary() -> NamingVocabulary:
+    return NamingVocabulary(
+        archetypes=pd.read_csv(SEEDS / "segment_archetypes.csv"),
+        descriptors=pd.read_csv(SEEDS / "segment_descriptors.csv"),
     )
-    terms = pd.DataFrame(
-        [
-            ("recency_days", "recency", "Lapsed", "Active"),
-            ("monetary_amount", "value", "high-value", "low-value"),
-            ("order_count", "trait", "frequent buyers", "one-time buyers"),
-        ],
-        columns=["feature_name", "name_part", "high_term", "low_term"],
+
+
+def _rfm_blobs(per_blob: int, seed=0) -> pd.DataFrame:
+    """Three clear customer types in (monetary, recency, orders): champions, hibernating,
+    new customers."""
+    centers = [(2000, 10, 12), (80, 400, 1), (60, 15, 1)]
+    spreads = [(200, 4, 2), (20, 40, 0.3), (15, 5, 0.3)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for blob, (center, spread) in enumerate(zip(centers, spreads, strict=True)):
+        points = np.abs(rng.normal(center, spread, size=(per_blob, 3)))
+        rows.append(pd.DataFrame(points, columns=list(FEATURES)).assign(true_blob=blob))
+    frame = pd.concat(rows, ignore_index=True)
+    frame["customer_id"] = [f"S{seed}-{i:05d}" for i in range(len(frame))]
+    return frame
+
+
+def _as_previous(fit, as_of_date="2024-01-01") -> PreviousRun:
+    centroids = fit.centroids.merge(
+        fit.segments[["segment_id", "segment_archetype"]], on="segment_id"
     )
-    names = name_segments(centroids, terms)
-    assert names[1] == "Active high-value frequent buyers"
-    assert names[2] != names[1] and not any(ch.isdigit() for ch in names[2])
+    highest = int(fit.run["highest_segment_id"].iloc[0])
+    return PreviousRun(as_of_date, centroids, highest)
+
+
+def test_business_names_come_from_the_archetype_seed():
+    fit = fit_segments(_rfm_blobs(200), _config(), _vocabulary())
+    names = set(fit.segments["segment_name"])
+    assert names == {"Champions", "Hibernating", "New Customers"}
+    assert (fit.segments["segment_name"] == fit.segments["segment_archetype"]).all()
+
+
+def test_two_percent_more_customers_keep_every_id_and_name():
+    base = _rfm_blobs(300)
+    first = fit_segments(base, _config(), _vocabulary())
+    extra = _rfm_blobs(6, seed=1)  # 18 new customers: 2% more, from the same populations
+    grown = pd.concat([base, extra], ignore_index=True)
+    second = fit_segments(grown, _config(), _vocabulary(), previous=_as_previous(first))
+    before = first.segments.set_index("segment_id")["segment_name"]
+    after = second.segments.set_index("segment_id")["segment_name"]
+    pd.testing.assert_series_equal(before, after)
+    assert (second.segments["match_status"] == "matched").all()
+    assert second.vanished.empty
+    kept = first.assignments.merge(second.assignments, on="customer_id")
+    assert (kept["segment_id_x"] == kept["segment_id_y"]).all()
+    assert second.run["previous_as_of_date"].iloc[0] == "2024-01-01"
+
+
+def test_matching_follows_the_stored_ids_not_the_monetary_order():
+    base = _rfm_blobs(300)
+    first = fit_segments(base, _config(), _vocabulary())
+    previous = _as_previous(first)
+    swap = {1: 2, 2: 1}  # as if an earlier run had numbered two segments the other way
+    previous = PreviousRun(
+        previous.as_of_date,
+        previous.centroids.assign(
+            segment_id=previous.centroids["segment_id"].map(lambda s: swap.get(s, s))
+        ),
+        previous.highest_segment_id,
+    )
+    second = fit_segments(base, _config(), _vocabulary(), previous=previous)
+    by_name_first = first.segments.set_index("segment_name")["segment_id"]
+    by_name_second = second.segments.set_index("segment_name")["segment_id"]
+    for name, segment_id in by_name_first.items():
+        assert by_name_second[name] == swap.get(segment_id, segment_id)
+
+
+def test_a_new_segment_gets_a_new_id_and_a_vanished_one_is_reported():
+    base = _rfm_blobs(300)
+    first = fit_segments(base, _config(), _vocabulary())
+    # The "new customers" population disappears and a far-away one appears instead.
+    changed = base[base["true_blob"] != 2].copy()
+    rng = np.random.default_rng(3)
+    newcomers = pd.DataFrame(
+        np.abs(rng.normal((700, 200, 6), (30, 10, 0.5), size=(300, 3))), columns=list(FEATURES)
+    )
+    newcomers["customer_id"] = [f"N{i:05d}" for i in range(300)]
+    changed = pd.concat([changed, newcomers], ignore_index=True)
+    second = fit_segments(changed, _config(k_max=4), _vocabulary(), previous=_as_previous(first))
+    assert second.segments["segment_id"].is_unique
+    new = second.segments[second.segments["match_status"] == "new"]
+    assert len(new) >= 1
+    assert (new["segment_id"] > first.segments["segment_id"].max()).all()
+    assert len(second.vanished) >= 1
+    assert second.run["vanished_segment_ids"].iloc[0] is not None
+    assert second.segments["segment_name"].is_unique
 
 
 @pytest.mark.parametrize("customers", [0, 1])
@@ -204,4 +341,6 @@ def test_fewer_than_two_customers_make_one_segment(customers):
     assert fit.k_selection[["k", "is_chosen"]].values.tolist() == [[1, True]]
     assert "nothing to separate" in fit.k_selection["selection_reason"].iloc[0]
     frame_out = fit.to_frame()
-    assert set(frame_out["row_kind"]) <= {"customer", "k_candidate", "feature"}
+    assert {"k_candidate", "feature", "run"} <= set(frame_out["row_kind"])
+    assert set(frame_out.columns) == set(FIT_COLUMN_TYPES)  # the warehouse's columns, always
+    assert fit.assignments["segment_name"].eq("All Customers").all()

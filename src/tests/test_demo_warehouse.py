@@ -32,7 +32,19 @@ MARTS = [
     "customer_predicted_value",
     "clv_model_parameters",
     "clv_model_evaluation",
+    "segment_validation",
+    "segment_feature_tests",
+    "segment_rules",
+    "segment_feature_profiles",
+    "segment_mix",
+    "segment_recommendations",
+    "segment_audiences",
+    "data_sufficiency",
+    "segment_centroids",
+    "segmentation_runs",
 ]
+# Run metadata: differs between two builds of the same input by design.
+RUN_METADATA = {"segmentation_runs": "exclude (built_at, dbt_invocation_id)"}
 OPTIONAL_TABLES = [
     "web_sessions",
     "marketing_events",
@@ -161,8 +173,9 @@ def test_every_built_column_is_documented(demo_build, capsys):
 
 
 def _mart_rows(db_path: Path, table: str) -> list[tuple]:
+    columns = f"* {RUN_METADATA.get(table, '')}"
     with duckdb.connect(str(db_path), read_only=True) as connection:
-        return connection.execute(f"select * from {table} order by all").fetchall()
+        return connection.execute(f"select {columns} from {table} order by all").fetchall()
 
 
 def test_same_input_gives_identical_marts(demo, demo_build, tmp_path):
@@ -173,3 +186,50 @@ def test_same_input_gives_identical_marts(demo, demo_build, tmp_path):
         first_rows = _mart_rows(demo_build.db_path, table)
         assert first_rows, f"{table} is empty"
         assert first_rows == _mart_rows(second.db_path, table), table
+
+
+def test_every_segment_rule_selects_what_it_claims_in_sql(demo_build):
+    """The pasteable predicates, run against customer_features, give the stored counts."""
+    rules = demo_build.query(
+        "select rule_id, segment_id, sql_predicate, customers_matched, customers_correct"
+        " from segment_rules where rule_scope in ('leaf', 'segment')"
+    )
+    assert rules
+    for rule_id, segment_id, predicate, matched, correct in rules:
+        [(count, in_segment)] = demo_build.query(
+            "select count(*), count(*) filter (where segments.segment_id = "
+            f"{segment_id}) from customer_features inner join customer_segments as segments"
+            f" using (customer_id) where {predicate}"
+        )
+        assert (count, in_segment) == (matched, correct), rule_id
+    [(fidelity,)] = demo_build.query(
+        "select rule_precision from segment_rules where rule_scope = 'overall'"
+    )
+    assert 0.8 <= fidelity <= 1.0
+
+
+def test_segments_are_validated_explained_and_have_a_playbook_row(demo_build):
+    [(segments,)] = demo_build.query("select count(*) from segment_profiles")
+    assert demo_build.query(
+        "select count(*) filter (where validation_scope = 'segment'),"
+        " count(*) filter (where validation_scope = 'overall') from segment_validation"
+    ) == [(segments, 1)]
+    assert demo_build.query(
+        "select count(*) from segment_recommendations"
+        " where recommended_action is not null and recommendation_summary like '% customers · %'"
+    ) == [(segments,)]
+    assert demo_build.query(
+        "select count(*) from segment_profiles where top_distinguishing_features is null"
+        " or segment_colour not like '#%'"
+    ) == [(0,)]
+    [(audience, scored)] = demo_build.query(
+        "select (select count(*) from segment_audiences), (select count(*) from customer_rfm)"
+    )
+    assert audience == scored
+    names = [name for (name,) in demo_build.query("select segment_name from segment_profiles")]
+    assert len(set(names)) == len(names)
+    assert not any(character.isdigit() for name in names for character in name)
+    [(runs, fingerprint)] = demo_build.query(
+        "select count(*), any_value(data_fingerprint) from segmentation_runs"
+    )
+    assert runs == 1 and len(fingerprint) == 16

@@ -5,14 +5,21 @@ segmentation_fit as (
     select * from {{ ref('int_segmentation_fit') }}
 ),
 
+as_of_date as (
+    select * from {{ ref('int_as_of_date') }}
+),
+
 customer_segments as (
     select
-        cast(customer_id as varchar) as customer_id,
-        cast(segment_id as integer) as segment_id,
-        cast(segment_name as varchar) as segment_name,
-        cast(distance_to_centroid as double) as distance_to_centroid
+        cast(segmentation_fit.customer_id as varchar) as customer_id,
+        as_of_date.as_of_date,
+        cast(segmentation_fit.segment_id as integer) as segment_id,
+        cast(segmentation_fit.segment_name as varchar) as segment_name,
+        cast(segmentation_fit.segment_archetype as varchar) as segment_archetype,
+        cast(segmentation_fit.distance_to_centroid as double) as distance_to_centroid
     from segmentation_fit
-    where row_kind = 'customer'
+    cross join as_of_date
+    where segmentation_fit.row_kind = 'customer'
 )
 
 select * from customer_segments

@@ -24,10 +24,26 @@ order_lines as (
     select * from {{ ref('int_customer_order_lines_joined_to_products') }}
 ),
 
+segment_feature_profiles as (
+    select * from {{ ref('segment_feature_profiles') }}
+),
+
+segment_mix as (
+    select * from {{ ref('segment_mix') }}
+),
+
+segment_colours as (
+    select
+        *,
+        count(*) over () as palette_size
+    from {{ ref('segment_colours') }}
+),
+
 members as (
     select
         customer_segments.segment_id,
         customer_segments.segment_name,
+        customer_segments.segment_archetype,
         customer_segments.distance_to_centroid,
         customer_rfm.recency_days,
         customer_rfm.order_count,
@@ -57,6 +73,7 @@ segment_figures as (
     select
         segment_id,
         any_value(segment_name) as segment_name,
+        any_value(segment_archetype) as segment_archetype,
         count(*) as customer_count,
         sum(monetary_amount) as monetary_amount,
         median(recency_days) as median_recency_days,
@@ -100,10 +117,39 @@ top_categories as (
     ) = 1
 ),
 
+top_mix as (
+    {# The largest share per dimension; unknown values left out, ties to the first by name. #}
+    select
+        segment_id,
+        max(mix_value) filter (where mix_dimension = 'income_band') as most_common_income_band,
+        max(mix_value) filter (where mix_dimension = 'gender') as most_common_gender,
+        max(mix_value) filter (where mix_dimension = 'channel') as top_channel
+    from (
+        select *
+        from segment_mix
+        where mix_value <> 'unknown'
+        qualify row_number() over (
+            partition by segment_id, mix_dimension order by segment_share desc, mix_value asc
+        ) = 1
+    ) as top_values
+    group by segment_id
+),
+
+distinguishing_features as (
+    select
+        segment_id,
+        string_agg(feature_description, '; ' order by distinguishing_rank) as top_distinguishing_features
+    from segment_feature_profiles
+    where distinguishing_rank <= 3 and feature_description is not null
+    group by segment_id
+),
+
 final as (
     select
         segment_figures.segment_id,
         segment_figures.segment_name,
+        segment_figures.segment_archetype,
+        segment_colours.colour_hex as segment_colour,
         segment_figures.customer_count,
         segment_figures.customer_count / sum(segment_figures.customer_count) over () as customer_share,
         segment_figures.monetary_amount / nullif(sum(segment_figures.monetary_amount) over (), 0)
@@ -120,13 +166,26 @@ final as (
         segment_figures.avg_nps_score,
         segment_figures.avg_review_rating,
         coalesce(age_bands.most_common_age_band, 'unknown') as most_common_age_band,
+        top_mix.most_common_income_band,
+        top_mix.most_common_gender,
+        top_mix.top_channel,
         top_categories.top_category,
+        distinguishing_features.top_distinguishing_features,
         segment_figures.avg_distance_to_centroid
     from segment_figures
     left join age_bands
         on segment_figures.segment_id = age_bands.segment_id
     left join top_categories
         on segment_figures.segment_id = top_categories.segment_id
+    left join top_mix
+        on segment_figures.segment_id = top_mix.segment_id
+    left join distinguishing_features
+        on segment_figures.segment_id = distinguishing_features.segment_id
+    {# A fixed colour per segment id, so every figure shows a segment in the same colour. #}
+    inner join segment_colours
+        on
+            (segment_figures.segment_id - 1) % segment_colours.palette_size + 1
+            = segment_colours.palette_position
 )
 
 select * from final

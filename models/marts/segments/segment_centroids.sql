@@ -1,0 +1,57 @@
+{#- History: the centroids of every as-of date ever built, with the transform and scaler that
+    put a customer in the same space, so a later run can match its segments to these and an
+    assignment in SQL can reuse them. Same retention rules as segmentation_runs. -#}
+{{ segment_history_config() }}
+
+with
+
+segmentation_fit as (
+    select * from {{ ref('int_segmentation_fit') }}
+),
+
+runs as (
+    select cast(as_of_date as date) as as_of_date
+    from segmentation_fit
+    where row_kind = 'run'
+),
+
+centroids as (
+    select * from segmentation_fit
+    where row_kind = 'centroid'
+),
+
+segments as (
+    select
+        segment_id,
+        segment_archetype
+    from segmentation_fit
+    where row_kind = 'segment'
+),
+
+features as (
+    select * from segmentation_fit
+    where row_kind = 'feature'
+),
+
+final as (
+    select
+        runs.as_of_date,
+        cast(centroids.segment_id as integer) as segment_id,
+        centroids.segment_name,
+        segments.segment_archetype,
+        centroids.feature_name,
+        centroids.centroid_z_score,
+        centroids.centroid_value,
+        features.is_log_transformed,
+        features.impute_value,
+        features.scaler_mean,
+        features.scaler_scale
+    from centroids
+    cross join runs
+    inner join segments
+        on centroids.segment_id = segments.segment_id
+    inner join features
+        on centroids.feature_name = features.feature_name
+)
+
+select * from final

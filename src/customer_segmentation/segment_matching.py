@@ -1,0 +1,111 @@
+"""Keep segment ids and names across runs.
+
+K-means numbers its clusters arbitrarily, so a rebuild could swap "Champions" and
+"Hibernating" while nothing changed. When an earlier run exists, the new clusters are matched
+to the centroids of the latest run with an earlier as-of date: both sets of centroids are
+expressed in this run's standardised units (the earlier centroids stored in transformed
+feature units, rescaled with this run's scaler, on the features both runs used), and the
+Hungarian algorithm pairs them with the least total distance. A pair is the same segment only
+when the new centroid is closer to the earlier one than `max_match_distance_ratio` (default
+one half) of the way from that earlier centroid to its nearest earlier neighbour: a scale-free
+rule, since how far is "far" depends on how far apart the segments are. Otherwise the new
+cluster gets a new id (never one used before: the chain's highest id + 1) and the earlier one
+is reported as vanished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+PREVIOUS_COLUMNS = ["segment_id", "segment_name", "segment_archetype", "feature_name"]
+
+
+@dataclass
+class SegmentMatch:
+    """Result for the current clusters (positions 0..k-1)."""
+
+    previous_ids: list[int | None]  # matched earlier segment id, None for a new cluster
+    distances: list[float | None]  # distance to the matched earlier centroid
+    vanished: pd.DataFrame = field(default_factory=pd.DataFrame)  # earlier segments unmatched
+
+
+def match_to_previous(
+    centroids_z: np.ndarray,
+    feature_names: list[str],
+    scaler_mean: np.ndarray,
+    scaler_scale: np.ndarray,
+    previous: pd.DataFrame,
+    max_match_distance_ratio: float,
+) -> SegmentMatch:
+    """Pair current centroids (rows of `centroids_z`, standardised with this run's scaler) with
+    the earlier run's (`previous`: one row per segment and feature, with `centroid_value` in
+    transformed feature units)."""
+    k = len(centroids_z)
+    wide = previous.pivot_table(
+        index="segment_id", columns="feature_name", values="centroid_value", aggfunc="first"
+    ).sort_index()
+    common = [name for name in feature_names if name in wide.columns]
+    previous_segments = (
+        previous.drop_duplicates("segment_id")
+        .set_index("segment_id")
+        .sort_index()[["segment_name", "segment_archetype"]]
+    )
+    if not common or wide.empty:
+        return SegmentMatch([None] * k, [None] * k, previous_segments.reset_index())
+    positions = [feature_names.index(name) for name in common]
+    current = centroids_z[:, positions]
+    earlier = (wide[common].to_numpy(float) - scaler_mean[positions]) / scaler_scale[positions]
+    earlier = np.nan_to_num(earlier)  # a feature the earlier run lacked a value for: average
+    cost = np.linalg.norm(current[:, None, :] - earlier[None, :, :], axis=2)
+    gaps = np.linalg.norm(earlier[:, None, :] - earlier[None, :, :], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    allowed = max_match_distance_ratio * gaps.min(axis=1)  # inf with one earlier segment
+    rows, columns = linear_sum_assignment(cost)
+    previous_ids: list[int | None] = [None] * k
+    distances: list[float | None] = [None] * k
+    matched_previous = set()
+    for row, column in zip(rows, columns, strict=True):
+        if cost[row, column] <= allowed[column]:
+            previous_ids[row] = int(wide.index[column])
+            distances[row] = float(cost[row, column])
+            matched_previous.add(int(wide.index[column]))
+    vanished = previous_segments[~previous_segments.index.isin(matched_previous)].reset_index()
+    return SegmentMatch(previous_ids, distances, vanished)
+
+
+def read_previous_run(connection, schema: str, as_of_date: str):
+    """The latest stored run with an as-of date before `as_of_date`, or None.
+
+    Reads the warehouse's own history tables (`segmentation_runs`, `segment_centroids` in
+    `schema`) through the build's connection. Runs of the same or a later date are ignored, so
+    rebuilding a date gives the same answer whatever order the dates were built in.
+    """
+    from customer_segmentation.clustering import PreviousRun  # the fit's own type
+
+    cursor = connection.cursor()  # its own cursor: the build's connection may be mid-result
+    present = cursor.execute(
+        "select count(distinct table_name) from information_schema.tables "
+        "where table_schema = ? and table_name in ('segmentation_runs', 'segment_centroids')",
+        [schema],
+    ).fetchall()[0][0]
+    if present < 2:
+        return None
+    runs = cursor.execute(
+        f"select cast(as_of_date as varchar), highest_segment_id from {schema}.segmentation_runs "
+        "where as_of_date < cast(? as date) order by as_of_date desc limit 1",
+        [as_of_date],
+    ).fetchall()
+    if not runs:
+        return None
+    run = runs[0]
+    centroids = cursor.execute(
+        "select segment_id, segment_name, segment_archetype, feature_name, centroid_value "
+        f"from {schema}.segment_centroids where as_of_date = cast(? as date) "
+        "order by segment_id, feature_name",
+        [run[0]],
+    ).df()
+    return PreviousRun(as_of_date=run[0], centroids=centroids, highest_segment_id=int(run[1]))
