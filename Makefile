@@ -14,6 +14,9 @@ RAW_DIR ?=
 RAW_FORMAT ?= canonical
 DUCKDB_PATH ?= warehouse.duckdb
 AS_OF_DATE ?=
+# fit: refit K-means; assign: reuse the stored centroids (refits anyway when segment_drift says
+# the stored model is stale).
+SEGMENT_MODE ?= fit
 
 # The bundled demo data, used when no RAW_DIR is given (git-ignored).
 DEMO_DIR := data/demo
@@ -21,17 +24,19 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 
 EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
-DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)"}
+DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(SEGMENT_MODE)"}
+FIT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "fit"}
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 
-.PHONY: help venv demo build docs docs-serve export test lint clean
+.PHONY: help venv demo build docs docs-serve export backfill test lint clean
 
 help:
 	@echo "make build   build the warehouse, its docs (demo data unless RAW_DIR=... is given)"
 	@echo "make test    run every test (pytest, dbt builds on fixtures, docs check, SQL lint)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
-	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE DEMO_CUSTOMERS DEMO_SEED"
+	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
+	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE DEMO_CUSTOMERS DEMO_SEED"
 
 venv: $(VENV)/.installed
 
@@ -52,6 +57,10 @@ demo: venv
 build: venv $(if $(RAW_DIR),,demo)
 	$(DBT) seed --full-refresh --vars '$(DBT_VARS)'
 	$(DBT) build --vars '$(DBT_VARS)'
+	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(BIN)/python -m customer_segmentation.drift --db "$(DUCKDB_PATH)"; then \
+		echo "The stored segments are stale (segment_drift): refitting"; \
+		$(DBT) build --vars '$(FIT_VARS)'; \
+	fi
 	$(DBT) docs generate --vars '$(DBT_VARS)'
 	@echo ""
 	@echo "Warehouse: $(DUCKDB_PATH)   (duckdb $(DUCKDB_PATH) -c 'select * from customer_rfm limit 5')"
@@ -59,6 +68,16 @@ build: venv $(if $(RAW_DIR),,demo)
 
 docs-serve: venv
 	$(DBT) docs serve --port 8080 --no-browser
+
+# The warehouse as of each date from FROM to TO (inclusive), oldest first, into the same file.
+FROM ?=
+TO ?=
+STEP ?= month
+backfill: venv $(if $(RAW_DIR),,demo)
+	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [STEP=month|week|day]"; exit 2; fi
+	$(DBT) seed --vars '$(DBT_VARS)'
+	$(BIN)/python -m customer_segmentation.backfill --from $(FROM) --to $(TO) --step $(STEP) \
+		--raw-dir "$(EFFECTIVE_RAW_DIR)" --raw-format $(RAW_FORMAT) --db "$(DUCKDB_PATH)"
 
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv

@@ -87,6 +87,9 @@ FIT_COLUMN_TYPES = {
     "new_segment_ids": "string",
     "vanished_segment_ids": "string",
     "highest_segment_id": "Int64",
+    "segment_mode": "string",
+    "fitted_as_of_date": "string",
+    "distance_p95": "Float64",
     "bootstrap_ari_mean": "Float64",
     "bootstrap_ari_min": "Float64",
     "bootstrap_jaccard_mean": "Float64",
@@ -554,7 +557,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     )
     run = _run_frame(
         prepared, config, k_selection, segments, rules, match, previous, highest_id, as_of_date
-    )
+    ).assign(distance_p95=float(np.percentile(distances, 95)) if n_rows else np.nan)
     return SegmentationFit(
         assignments=assignments,
         k_selection=k_selection,
@@ -770,6 +773,8 @@ def _run_frame(
                 "new_segment_ids": ",".join(str(i) for i in new_ids) or None,
                 "vanished_segment_ids": ",".join(str(i) for i in vanished_ids) or None,
                 "highest_segment_id": highest_id,
+                "segment_mode": "fit",
+                "fitted_as_of_date": as_of_date,
             }
         ]
     )

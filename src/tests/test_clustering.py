@@ -344,3 +344,13 @@ def test_fewer_than_two_customers_make_one_segment(customers):
     assert {"k_candidate", "feature", "run"} <= set(frame_out["row_kind"])
     assert set(frame_out.columns) == set(FIT_COLUMN_TYPES)  # the warehouse's columns, always
     assert fit.assignments["segment_name"].eq("All Customers").all()
+
+
+def test_the_sql_twin_declares_every_fit_column_with_its_type():
+    """The assign-mode model builds the fit's shape from this macro; they must not drift."""
+    import re
+
+    macro = (SEEDS.parent / "macros" / "segmentation_fit_columns.sql").read_text()
+    declared = dict(re.findall(r"\('(\w+)', '(\w+)'\)", macro))
+    sql_types = {"string": "varchar", "Int64": "bigint", "boolean": "boolean", "Float64": "double"}
+    assert declared == {name: sql_types[kind] for name, kind in FIT_COLUMN_TYPES.items()}

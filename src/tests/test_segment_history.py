@@ -8,23 +8,37 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import Build, assert_succeeded, run_dbt
+from conftest import DBT, PROJECT_DIR, Build, assert_succeeded, run_dbt
 
+from customer_segmentation.backfill import backfill
 from customer_segmentation.demo_data import generate
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
 
-def _build(raw_dir: Path, work_dir: Path, as_of_date: str = "", *flags: str) -> Build:
+def _build(
+    raw_dir: Path, work_dir: Path, as_of_date: str = "", *flags: str, **extra_vars: str
+) -> Build:
     paths = {
         "raw_dir": raw_dir,
         "db_path": work_dir / "warehouse.duckdb",
         "target_dir": work_dir / "target",
     }
-    result = run_dbt(["build", *flags], extra_vars={"as_of_date": as_of_date}, **paths)
+    extra_vars = {"as_of_date": as_of_date, **extra_vars}
+    result = run_dbt(["build", *flags], extra_vars=extra_vars, **paths)
     build = Build(result=result, **paths)
     assert_succeeded(build)
     return build
+
+
+# The history tables, without the run metadata that differs between identical builds.
+HISTORY = {
+    "customer_segment_history": "",
+    "segmentation_runs": "exclude (built_at, dbt_invocation_id)",
+    "segment_centroids": "",
+    "segment_transitions": "",
+    "kpis_monthly": "",
+}
 
 
 def _segments(build: Build) -> list[tuple]:
@@ -48,10 +62,29 @@ def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(small
     earlier = str(dt.date.fromisoformat(latest) - dt.timedelta(days=61))
     _build(small_demo, b_dir, earlier)
     rebuilt = _build(small_demo, b_dir, latest, "--full-refresh")
-    # A: in date order.
+    # A: in date order, with the backfill command, twice (it must be idempotent).
     a_dir = tmp_path / "a"
-    _build(small_demo, a_dir, earlier)
-    in_order = _build(small_demo, a_dir, latest)
+    a_dir.mkdir()
+    dates = [dt.date.fromisoformat(earlier), dt.date.fromisoformat(latest)]
+    settings = {
+        "raw_dir": str(small_demo),
+        "raw_format": "canonical",
+        "db_path": a_dir / "warehouse.duckdb",
+        "dbt": DBT,
+        "project_dir": PROJECT_DIR,
+        "progress": False,
+    }
+    backfill(dates, **settings)
+    in_order = Build(small_demo, a_dir / "warehouse.duckdb", a_dir / "target", latest_build.result)
+    first_pass = {
+        table: in_order.query(f"select * {HISTORY[table]} from {table} order by all")
+        for table in HISTORY
+    }
+    backfill(dates, **settings)
+    for table, columns in HISTORY.items():
+        assert (
+            in_order.query(f"select * {columns} from {table} order by all") == first_pass[table]
+        ), f"{table} changed when the same backfill ran again"
 
     assert _segments(rebuilt) == _segments(in_order)
     runs = "select cast(as_of_date as varchar), cast(previous_as_of_date as varchar) from segmentation_runs order by 1"  # noqa: E501
@@ -65,6 +98,14 @@ def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(small
     )
     [(matched_count, k)] = matched
     assert matched_count >= 1 and matched_count <= k
+    assert rebuilt.query("select count(distinct period_end_date) from segment_transitions") == [
+        (1,)
+    ]
+
+    # Assign mode on the same data puts every customer in the segment the fit gave, in SQL.
+    fitted = _segments(in_order)
+    assigned = _build(small_demo, a_dir, latest, segment_mode="assign")
+    assert _segments(assigned) == fitted
 
 
 def test_ten_customers_build_and_say_why_results_are_limited(tmp_path):

@@ -41,7 +41,7 @@ observed as (
             as smallest_segment_share,
         (
             select cast(settings ->> 'min_segment_share' as double)
-            from {{ ref('int_segmentation_fit') }}
+            from {{ segmentation_fit() }}
             where row_kind = 'run'
         ) as min_segment_share
 ),

@@ -6,7 +6,7 @@
 with
 
 segmentation_fit as (
-    select * from {{ ref('int_segmentation_fit') }}
+    select * from {{ segmentation_fit() }}
 ),
 
 runs as (

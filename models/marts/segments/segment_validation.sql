@@ -3,7 +3,7 @@
 with
 
 segmentation_fit as (
-    select * from {{ ref('int_segmentation_fit') }}
+    select * from {{ segmentation_fit() }}
 ),
 
 customer_segments as (
@@ -31,6 +31,8 @@ run as (
         cast(settings ->> 'min_segment_share' as double) as min_segment_share,
         cast(settings ->> 'min_segment_jaccard' as double) as min_segment_jaccard,
         cast(settings ->> 'min_bootstrap_ari' as double) as min_bootstrap_ari,
+        segment_mode = 'assign' as is_assigned,
+        fitted_as_of_date,
         silhouette_score,
         bootstrap_ari_mean,
         bootstrap_ari_min
@@ -113,8 +115,14 @@ segment_rows as (
         fit_segments.bootstrap_jaccard_min,
         cast(null as double) as bootstrap_ari_mean,
         cast(null as double) as bootstrap_ari_min,
-        coalesce(fit_segments.segment_silhouette_score > 0, false) as is_distinct,
-        coalesce(fit_segments.bootstrap_jaccard_mean >= run.min_segment_jaccard, false) as is_stable,
+        {# Assign mode reuses a fit without re-measuring it: null = not measured this run. #}
+        case
+            when not run.is_assigned then coalesce(fit_segments.segment_silhouette_score > 0, false)
+        end as is_distinct,
+        case
+            when not run.is_assigned
+                then coalesce(fit_segments.bootstrap_jaccard_mean >= run.min_segment_jaccard, false)
+        end as is_stable,
         segment_figures.customer_count / sum(segment_figures.customer_count) over ()
         >= run.min_segment_share as is_targetable_size
     from segment_figures
@@ -142,12 +150,18 @@ overall_row as (
         min(segment_rows.bootstrap_jaccard_min) as bootstrap_jaccard_min,
         any_value(run.bootstrap_ari_mean) as bootstrap_ari_mean,
         any_value(run.bootstrap_ari_min) as bootstrap_ari_min,
-        coalesce(
-            any_value(chosen_k.has_cluster_structure)
-            and any_value(key_feature_tests.key_features_not_differing) = 0,
-            false
-        ) as is_distinct,
-        coalesce(any_value(run.bootstrap_ari_mean) >= any_value(run.min_bootstrap_ari), false) as is_stable,
+        case
+            when not any_value(run.is_assigned)
+                then coalesce(
+                    any_value(chosen_k.has_cluster_structure)
+                    and any_value(key_feature_tests.key_features_not_differing) = 0,
+                    false
+                )
+        end as is_distinct,
+        case
+            when not any_value(run.is_assigned)
+                then coalesce(any_value(run.bootstrap_ari_mean) >= any_value(run.min_bootstrap_ari), false)
+        end as is_stable,
         bool_and(segment_rows.is_targetable_size) as is_targetable_size
     from segment_rows
     inner join segment_figures
@@ -167,9 +181,13 @@ final as (
     select
         coalesce(cast(segment_id as varchar), 'overall') as validation_key,
         *,
-        is_distinct and is_stable and is_targetable_size as passes_validation,
+        coalesce(is_distinct, true) and coalesce(is_stable, true) and is_targetable_size as passes_validation,
         nullif(concat_ws(
             '; ',
+            case
+                when is_distinct is null
+                    then 'distinctness and stability not re-measured: segments assigned to the stored fit'
+            end,
             case
                 when not is_distinct then
                     case

@@ -1,7 +1,7 @@
 with
 
 segmentation_fit as (
-    select * from {{ ref('int_segmentation_fit') }}
+    select * from {{ segmentation_fit() }}
 ),
 
 features as (

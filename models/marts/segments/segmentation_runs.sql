@@ -5,7 +5,7 @@
 with
 
 segmentation_fit as (
-    select * from {{ ref('int_segmentation_fit') }}
+    select * from {{ segmentation_fit() }}
 ),
 
 run as (
@@ -28,6 +28,9 @@ run as (
         new_segment_ids,
         vanished_segment_ids,
         cast(highest_segment_id as integer) as highest_segment_id,
+        segment_mode,
+        cast(fitted_as_of_date as date) as fitted_as_of_date,
+        distance_p95,
         '{{ invocation_id }}' as dbt_invocation_id,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
     from segmentation_fit

@@ -1,0 +1,57 @@
+{% macro assign_to_centroids(feature_values, centroids) %}
+    {#- Nearest-centroid assignment in SQL, the same arithmetic as the Python fit's predict:
+        each feature is signed-log1p transformed when the run did so, a missing value takes the
+        run's imputed value, it is standardised with the run's scaler, and the customer goes to
+        the centroid at the smallest Euclidean distance (ties to the lower segment id).
+        feature_values: (customer_id, feature_name, feature_value) rows;
+        centroids: segment_centroids rows of one run. Returns customer_id, segment_id,
+        distance_to_centroid. -#}
+    with
+
+    run_features as (
+        select distinct
+            feature_name,
+            is_log_transformed,
+            impute_value,
+            scaler_mean,
+            scaler_scale
+        from {{ centroids }}
+    ),
+
+    standardised as (
+        select
+            values.customer_id,
+            run_features.feature_name,
+            (
+                coalesce(
+                    case
+                        when run_features.is_log_transformed
+                            then sign(values.feature_value) * ln(1 + abs(values.feature_value))
+                        else values.feature_value
+                    end,
+                    run_features.impute_value
+                ) - run_features.scaler_mean
+            ) / run_features.scaler_scale as z_score
+        from {{ feature_values }} as values
+        inner join run_features
+            on values.feature_name = run_features.feature_name
+    ),
+
+    distances as (
+        select
+            standardised.customer_id,
+            centroids.segment_id,
+            sqrt(sum(power(standardised.z_score - centroids.centroid_z_score, 2))) as distance
+        from standardised
+        inner join {{ centroids }} as centroids
+            on standardised.feature_name = centroids.feature_name
+        group by standardised.customer_id, centroids.segment_id
+    )
+
+    select
+        customer_id,
+        arg_min(segment_id, [distance, segment_id]) as segment_id,
+        min(distance) as distance_to_centroid
+    from distances
+    group by customer_id
+{% endmacro %}

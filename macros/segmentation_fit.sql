@@ -1,0 +1,27 @@
+{% macro segment_mode() %}
+    {#- The var segment_mode, checked: `fit` refits K-means (the Python model), `assign` reuses
+        the stored centroids of the latest run (SQL only). -#}
+    {%- set mode = var('segment_mode', 'fit') -%}
+    {%- if mode not in ['fit', 'assign'] -%}
+        {{ exceptions.raise_compiler_error("var segment_mode must be 'fit' or 'assign', not '" ~ mode ~ "'") }}
+    {%- endif -%}
+    {{ return(mode) }}
+{% endmacro %}
+
+{% macro segmentation_fit() %}
+    {#- The long table every segment mart reads: the Python fit, or its SQL twin in assign mode. -#}
+    {%- if segment_mode() == 'assign' -%}
+        {{ return(ref('int_segment_assignment')) }}
+    {%- else -%}
+        {{ return(ref('int_segmentation_fit')) }}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro history_relation(identifier) %}
+    {#- A history table read directly (not through ref(), which would be a cycle: the history is
+        built downstream of the models that read it); none when it does not exist yet. -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=target.database, schema=target.schema, identifier=identifier)) }}
+{% endmacro %}
