@@ -22,16 +22,7 @@
         select
             values.customer_id,
             run_features.feature_name,
-            (
-                coalesce(
-                    case
-                        when run_features.is_log_transformed
-                            then sign(values.feature_value) * ln(1 + abs(values.feature_value))
-                        else values.feature_value
-                    end,
-                    run_features.impute_value
-                ) - run_features.scaler_mean
-            ) / run_features.scaler_scale as z_score
+            {{ standardised_feature('values.feature_value', 'run_features') }} as z_score
         from {{ feature_values }} as values
         inner join run_features
             on values.feature_name = run_features.feature_name
@@ -55,3 +46,19 @@
     from distances
     group by customer_id
 {% endmacro %}
+
+{% macro standardised_feature(value, run_feature) %}
+    {#- A raw feature value in a stored run's standardised units, as the fit computed it: signed
+        log1p when the run log-transformed the feature, the run's imputed value when missing,
+        then (value - scaler_mean) / scaler_scale. -#}
+    (
+        coalesce(
+            case
+                when {{ run_feature }}.is_log_transformed
+                    then sign({{ value }}) * ln(1 + abs({{ value }}))
+                else {{ value }}
+            end,
+            {{ run_feature }}.impute_value
+        ) - {{ run_feature }}.scaler_mean
+    ) / {{ run_feature }}.scaler_scale
+{%- endmacro %}

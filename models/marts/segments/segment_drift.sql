@@ -33,18 +33,7 @@ feature_shift as (
     {# At the fit every standardised feature has mean 0: the mean now is how far it moved. #}
     select
         run_features.feature_name,
-        avg(
-            (
-                coalesce(
-                    case
-                        when run_features.is_log_transformed
-                            then sign(feature_values.feature_value) * ln(1 + abs(feature_values.feature_value))
-                        else feature_values.feature_value
-                    end,
-                    run_features.impute_value
-                ) - run_features.scaler_mean
-            ) / run_features.scaler_scale
-        ) as mean_shift
+        avg({{ standardised_feature('feature_values.feature_value', 'run_features') }}) as mean_shift
     from feature_values
     inner join run_features
         on feature_values.feature_name = run_features.feature_name
