@@ -6,7 +6,9 @@ from customer_segmentation.clustering import SegmentationConfig, fit_segments
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = SegmentationConfig.from_mapping(dbt.config.meta_get("segmentation"))
+    settings = SegmentationConfig.for_format(
+        dbt.config.meta_get("segmentation"), dbt.config.meta_get("raw_format")
+    )
     features = dbt.ref("customer_features").df()
     name_terms = dbt.ref("segment_name_terms").df()
     return fit_segments(features, settings, name_terms).to_frame()
