@@ -24,22 +24,29 @@ last_measurement as (
     from customer_summaries
 ),
 
+last_day as (
+    select
+        last_order.last_ordered_at,
+        last_measurement.last_measured_on_date,
+        {# greatest() skips nulls: each format fills one of the two. #}
+        greatest(cast(last_order.last_ordered_at as date), last_measurement.last_measured_on_date)
+            as last_data_date
+    from last_order
+    cross join last_measurement
+),
+
 final as (
     select
         {% if as_of_date_var -%}
         cast('{{ as_of_date_var }}' as date) as as_of_date,
         'var' as as_of_date_source,
         {%- else -%}
-        cast(
-            {{ dbt.dateadd('day', 1, 'greatest(cast(last_order.last_ordered_at as date), last_measurement.last_measured_on_date)') }}
-            as date
-        ) as as_of_date,
+        cast({{ dbt.dateadd('day', 1, 'last_data_date') }} as date) as as_of_date,
         'data' as as_of_date_source,
         {%- endif %}
-        last_order.last_ordered_at,
-        last_measurement.last_measured_on_date
-    from last_order
-    cross join last_measurement
+        last_ordered_at,
+        last_measured_on_date
+    from last_day
 )
 
 select * from final

@@ -21,7 +21,8 @@ scored_customers as (
         purchases.customer_id,
         as_of.as_of_date,
         purchases.last_purchase_date,
-        {{ dbt.datediff('purchases.last_purchase_date', 'as_of.as_of_date', 'day') }} as recency_days,
+        {{ dbt.datediff('purchases.last_purchase_date', 'as_of.as_of_date', 'day') }}
+            as recency_days,
         purchases.order_count,
         {# Every line counts, returns too, even in an order that is not a purchase. #}
         cast(purchases.monetary_amount as decimal(18, 2)) as monetary_amount

@@ -12,12 +12,15 @@ kept as (
 ),
 
 unpivoted as (
-    {% for category in ['wines', 'fruits', 'meat', 'fish', 'sweets', 'gold'] -%}
+    {#- category name: the base model's spend column (from MntWines, MntFruits ...). -#}
+    {%- set spend_columns = {'wines': 'wine_spend_amount', 'fruits': 'fruit_spend_amount',
+        'meat': 'meat_spend_amount', 'fish': 'fish_spend_amount', 'sweets': 'sweet_spend_amount',
+        'gold': 'gold_spend_amount'} %}
+    {% for category, spend_column in spend_columns.items() -%}
     select
         customer_id,
         '{{ category }}' as category,
-        cast({{ {'wines': 'wine', 'fruits': 'fruit', 'sweets': 'sweet'}.get(category, category) }}_spend_amount as decimal(18, 4))
-            as spend_amount
+        cast({{ spend_column }} as decimal(18, 4)) as spend_amount
     from kept
     {% if not loop.last %}union all
     {% endif %}

@@ -105,25 +105,29 @@ keyed as (
     from checked
 ),
 
-deduplicated as (
+ranked_copies as (
     {#- The same customer entered twice: rows equal in every column but the ID. Their figures
         are copies, not two histories (identical income, enrolment day, recency and six spend
         amounts do not happen by chance), so summing them would count one customer twice. The
         lowest ID is kept, the others are removed and counted. -#}
     select
         *,
+        row_number() over (
+            partition by {{ 'raw_' ~ raw_columns | reject('equalto', 'ID') | map('lower') | join(', raw_') }}
+            order by len(keyed_rejections) > 0, customer_number, raw_id
+        ) as copy_rank
+    from keyed
+),
+
+deduplicated as (
+    select
+        *,
         case
-            when len(keyed_rejections) = 0 and row_number() over (
-                partition by
-                    {% for column_name in raw_columns if column_name != 'ID' -%}
-                        raw_{{ column_name | lower }}{% if not loop.last %}, {% endif %}
-                    {%- endfor %}
-                order by len(keyed_rejections) > 0, customer_number, raw_id
-            ) > 1
-                then [{'reason_code': 'duplicate_except_id', 'column_name': 'ID'}]
+            when len(keyed_rejections) = 0 and copy_rank > 1
+                then [{ 'reason_code': 'duplicate_except_id', 'column_name': 'ID' }]
             else keyed_rejections
         end as rejection_reasons
-    from keyed
+    from ranked_copies
 ),
 
 final as (

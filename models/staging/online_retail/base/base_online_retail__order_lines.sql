@@ -46,27 +46,32 @@ parsed as (
     from distinct_rows
 ),
 
-non_product_code_lists as (
-    select
-        list(stock_code) filter (where not is_prefix) as exact_codes,
-        list(stock_code) filter (where is_prefix) as code_prefixes
-    from non_product_codes
+product_codes as (
+    select distinct product_id
+    from parsed
+),
+
+non_product_matches as (
+    {# Codes are compared in upper case: `m` (one line, "Manual") is the code M. #}
+    select distinct product_codes.product_id
+    from product_codes
+    inner join non_product_codes
+        on
+            upper(product_codes.product_id) = non_product_codes.stock_code
+            or (
+                non_product_codes.is_prefix
+                and starts_with(upper(product_codes.product_id), non_product_codes.stock_code)
+            )
 ),
 
 classified as (
-    {# Codes are compared in upper case: `m` (one line, "Manual") is the code M. #}
     select
         parsed.*,
         coalesce(starts_with(parsed.order_id, 'C'), false) as is_cancellation,
-        coalesce(
-            list_contains(non_product_code_lists.exact_codes, upper(parsed.product_id))
-            or len(list_filter(
-                non_product_code_lists.code_prefixes, lambda code_prefix: starts_with(upper(parsed.product_id), code_prefix)
-            )) > 0,
-            false
-        ) as is_non_product
+        coalesce(non_product_matches.product_id is not null, false) as is_non_product
     from parsed
-    cross join non_product_code_lists
+    left join non_product_matches
+        on parsed.product_id = non_product_matches.product_id
 ),
 
 checked as (
@@ -99,10 +104,7 @@ numbered as (
         *,
         row_number() over (
             partition by order_id
-            order by
-                {% for column_name in raw_columns -%}
-                    raw_{{ column_name | lower }}{% if not loop.last %}, {% endif %}
-                {%- endfor %}
+            order by {{ 'raw_' ~ raw_columns | map('lower') | join(', raw_') }}
         ) as line_number
     from checked
 ),
