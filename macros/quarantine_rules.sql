@@ -75,3 +75,20 @@
                 then {{ raw_record(raw_columns) }}
         end as raw_record
 {%- endmacro %}
+
+
+{% macro required_integer_checks(columns, min_value=none, max_value=none) %}
+    {#- For each required whole-number column: `missing_required_value` when empty,
+        `invalid_integer` when it does not parse, `out_of_range` outside min_value..max_value. -#}
+    {%- set checks = [] -%}
+    {%- for column_name, parsed_column in columns.items() -%}
+        {%- do checks.extend(required_value_checks(column_name, 'invalid_integer', parsed_column)) -%}
+        {%- if min_value is not none -%}
+            {%- do checks.append(['out_of_range', column_name, parsed_column ~ ' < ' ~ min_value]) -%}
+        {%- endif -%}
+        {%- if max_value is not none -%}
+            {%- do checks.append(['out_of_range', column_name, parsed_column ~ ' > ' ~ max_value]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{% endmacro %}

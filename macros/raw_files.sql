@@ -20,9 +20,31 @@
 {% endmacro %}
 
 
-{% macro raw_file_path(table_name, source_name='canonical') %}
+{% macro raw_file_candidates(table_name, source_name='canonical') %}
+    {#- The file names a table may have, preferred first: meta raw_file, then any
+        raw_file_alternatives (e.g. online_retail.csv.gz, then online_retail.csv). -#}
     {%- set meta = raw_source_meta(raw_source_node(table_name, source_name)) -%}
-    {{ return(var('raw_dir') ~ '/' ~ meta['raw_file']) }}
+    {{ return([meta['raw_file']] + (meta.get('raw_file_alternatives') or [])) }}
+{% endmacro %}
+
+
+{% macro raw_file_resolved_name(table_name, source_name='canonical') %}
+    {#- The first candidate name that exists in raw_dir when the model runs; the preferred one
+        when none does (or at parse time), so messages name the file the contract expects. -#}
+    {%- set candidates = raw_file_candidates(table_name, source_name) -%}
+    {%- if execute -%}
+        {%- for file_name in candidates -%}
+            {%- if raw_file_exists(var('raw_dir') ~ '/' ~ file_name) -%}
+                {{ return(file_name) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(candidates[0]) }}
+{% endmacro %}
+
+
+{% macro raw_file_path(table_name, source_name='canonical') %}
+    {{ return(var('raw_dir') ~ '/' ~ raw_file_resolved_name(table_name, source_name)) }}
 {% endmacro %}
 
 
@@ -43,8 +65,13 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set node = raw_source_node(table_name, source_name) -%}
+    {%- set file_name = raw_file_resolved_name(table_name, source_name) -%}
     {%- if raw_file_exists(raw_file_path(table_name, source_name)) -%}
-        {{ return(relation) }}
+        {%- set preferred = raw_source_meta(node)['raw_file'] -%}
+        {#- The reader names the preferred file; an alternative that exists instead is read by the
+            same reader with its name swapped in (read_csv detects gzip by the extension). -#}
+        {{ return(relation if file_name == preferred else (relation | string).replace(
+            '/' ~ preferred ~ "'", '/' ~ file_name ~ "'")) }}
     {%- endif -%}
     {#- An absent optional file reads as an empty table with the contract's columns. -#}
     {%- set columns = [] -%}
@@ -55,9 +82,10 @@
 {% endmacro %}
 
 
-{% macro check_raw_files(source_name='canonical') %}
+{% macro check_raw_files(source_name=none) %}
     {#- Runs as on-run-start: every problem found is reported at once, naming the file. -#}
-    {%- if not execute or var('raw_format') != source_name -%}
+    {%- set source_name = source_name or raw_format() -%}
+    {%- if not execute or raw_format() != source_name -%}
         {{ return('') }}
     {%- endif -%}
     {%- set problems = [] -%}
@@ -65,15 +93,17 @@
         {%- set meta = raw_source_meta(node) -%}
         {%- set path = raw_file_path(node.name, source_name) -%}
         {%- set is_required = meta.get('is_required', false) -%}
+        {%- set candidates = raw_file_candidates(node.name, source_name) -%}
         {%- if not raw_file_exists(path) -%}
             {%- if is_required -%}
-                {%- do problems.append(meta['raw_file'] ~ ': required file is missing (looked for ' ~ path ~ ')') -%}
+                {%- do problems.append(meta['raw_file'] ~ ': required file is missing (looked for ' ~ path
+                    ~ (' or ' ~ candidates[1:] | join(' or ') if candidates | length > 1 else '') ~ ')') -%}
             {%- endif -%}
         {%- else -%}
-            {%- set reader = source(source_name, node.name) -%}
+            {%- set reader = raw_source(node.name, source_name) -%}
             {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | map('trim') | list -%}
             {%- set missing = [] -%}
-            {%- for column_name in node.columns if column_name not in header -%}
+            {%- for column_name in node.columns if column_name | lower not in header -%}
                 {%- do missing.append(column_name) -%}
             {%- endfor -%}
             {%- set generated_names = [] -%}
@@ -92,7 +122,7 @@
     {%- endfor -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error(
-            'The raw folder ' ~ var('raw_dir') ~ ' breaks the raw contract (RAW_CONTRACT.md):\n  - '
+            'The raw folder ' ~ var('raw_dir') ~ ' breaks the ' ~ source_name ~ ' raw contract (README):\n  - '
             ~ problems | join('\n  - ')) }}
     {%- endif -%}
     {{ return('') }}
@@ -100,8 +130,13 @@
 
 
 {% macro raw_tables() %}
-    {#- The contract's files, in one list for every model that loops over them (row counts,
-        quarantine, reconciliation). Static, because dbt must see the refs when it parses. -#}
-    {{ return(['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
-        'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates']) }}
+    {#- The active format's raw files (source tables), in one list for every model that loops
+        over them (row counts, quarantine, reconciliation). Static per format, because dbt must
+        see the refs when it parses. Each has base_<format>__<table> and stg_<format>__<table>. -#}
+    {{ return({
+        'canonical': ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
+            'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates'],
+        'online_retail': ['order_lines'],
+        'marketing_campaign': ['customers'],
+    }[raw_format()]) }}
 {% endmacro %}

@@ -9,7 +9,9 @@ from customer_segmentation.segment_matching import read_previous_run
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = SegmentationConfig.from_mapping(dbt.config.meta_get("segmentation"))
+    settings = SegmentationConfig.for_format(
+        dbt.config.meta_get("segmentation"), dbt.config.meta_get("raw_format")
+    )
     as_of = dbt.ref("int_as_of_date").df()
     as_of_date = str(as_of["as_of_date"].iloc[0])[:10]
     vocabulary = NamingVocabulary(

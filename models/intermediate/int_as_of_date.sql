@@ -1,16 +1,38 @@
-{#- One date for the whole build. The var wins; otherwise the day after the last order, taken
-    from the data (never current_date), so a rebuild of the same files gives the same marts. -#}
+{#- One date for the whole build. The var wins; otherwise the day after the last day in the
+    data, taken from the data (never current_date), so a rebuild of the same files gives the
+    same marts: the last order, or for a format of customer-level aggregates the day its
+    figures were measured. -#}
 {%- set as_of_date_var = as_of_date_var() -%}
 
 with
 
 order_lines as (
-    select * from {{ ref('stg_canonical__order_lines') }}
+    select * from {{ staged('order_lines') }}
+),
+
+customer_summaries as (
+    select * from {{ staged('customer_summaries') }}
 ),
 
 last_order as (
     select max(ordered_at) as last_ordered_at
     from order_lines
+),
+
+last_measurement as (
+    select max(measured_on_date) as last_measured_on_date
+    from customer_summaries
+),
+
+last_day as (
+    select
+        last_order.last_ordered_at,
+        last_measurement.last_measured_on_date,
+        {# greatest() skips nulls: each format fills one of the two. #}
+        greatest(cast(last_order.last_ordered_at as date), last_measurement.last_measured_on_date)
+            as last_data_date
+    from last_order
+    cross join last_measurement
 ),
 
 final as (
@@ -19,11 +41,12 @@ final as (
         cast('{{ as_of_date_var }}' as date) as as_of_date,
         'var' as as_of_date_source,
         {%- else -%}
-        cast({{ dbt.dateadd('day', 1, 'cast(last_ordered_at as date)') }} as date) as as_of_date,
+        cast({{ dbt.dateadd('day', 1, 'last_data_date') }} as date) as as_of_date,
         'data' as as_of_date_source,
         {%- endif %}
-        last_ordered_at
-    from last_order
+        last_ordered_at,
+        last_measured_on_date
+    from last_day
 )
 
 select * from final

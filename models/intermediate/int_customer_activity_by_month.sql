@@ -7,11 +7,11 @@ orders as (
 ),
 
 marketing_events as (
-    select * from {{ ref('stg_canonical__marketing_events') }}
+    select * from {{ staged('marketing_events') }}
 ),
 
 survey_responses as (
-    select * from {{ ref('stg_canonical__survey_responses') }}
+    select * from {{ staged('survey_responses') }}
 ),
 
 as_of as (

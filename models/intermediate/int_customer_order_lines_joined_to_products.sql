@@ -5,7 +5,7 @@ order_lines as (
 ),
 
 products as (
-    select * from {{ ref('stg_canonical__products') }}
+    select * from {{ staged('products') }}
 ),
 
 joined_to_products as (

@@ -1,7 +1,11 @@
 with
 
 customers as (
-    select * from {{ ref('stg_canonical__customers') }}
+    select * from {{ staged('customers') }}
+),
+
+customer_households as (
+    select * from {{ staged('customer_households') }}
 ),
 
 as_of as (
@@ -11,10 +15,16 @@ as_of as (
 aged as (
     select
         customers.*,
+        customer_households.adult_count,
+        customer_households.kid_count,
+        customer_households.teen_count,
+        customer_households.household_size,
         as_of.as_of_date,
         extract(year from as_of.as_of_date) as as_of_year
     from customers
     cross join as_of
+    left join customer_households
+        on customers.customer_id = customer_households.customer_id
 ),
 
 checked as (
@@ -41,6 +51,10 @@ final as (
         is_birth_year_out_of_range,
         case when not is_birth_year_out_of_range then as_of_year - birth_year end as age_years,
         annual_income_amount,
+        adult_count,
+        kid_count,
+        teen_count,
+        household_size,
         signup_date,
         case
             when signup_date < as_of_date then {{ dbt.datediff('signup_date', 'as_of_date', 'day') }}

@@ -1,11 +1,11 @@
 with
 
 survey_responses as (
-    select * from {{ ref('stg_canonical__survey_responses') }}
+    select * from {{ staged('survey_responses') }}
 ),
 
 product_reviews as (
-    select * from {{ ref('stg_canonical__product_reviews') }}
+    select * from {{ staged('product_reviews') }}
 ),
 
 as_of as (

@@ -1,7 +1,7 @@
 with
 
 marketing_events as (
-    select * from {{ ref('stg_canonical__marketing_events') }}
+    select * from {{ staged('marketing_events') }}
 ),
 
 as_of as (

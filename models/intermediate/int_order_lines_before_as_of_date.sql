@@ -1,7 +1,7 @@
 with
 
 order_lines as (
-    select * from {{ ref('stg_canonical__order_lines') }}
+    select * from {{ staged('order_lines') }}
 ),
 
 as_of as (

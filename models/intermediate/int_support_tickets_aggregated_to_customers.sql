@@ -1,7 +1,7 @@
 with
 
 support_tickets as (
-    select * from {{ ref('stg_canonical__support_tickets') }}
+    select * from {{ staged('support_tickets') }}
 ),
 
 as_of as (

@@ -1,7 +1,7 @@
 with
 
 web_sessions as (
-    select * from {{ ref('stg_canonical__web_sessions') }}
+    select * from {{ staged('web_sessions') }}
 ),
 
 as_of as (
@@ -15,6 +15,9 @@ aggregated_to_customers as (
         count(
             case when web_sessions.started_at >= {{ dbt.dateadd('day', -90, 'as_of.as_of_date') }} then 1 end
         ) as web_session_count_90d,
+        count(
+            case when web_sessions.started_at >= {{ dbt.dateadd('day', -30, 'as_of.as_of_date') }} then 1 end
+        ) as web_session_count_30d,
         avg(web_sessions.duration_seconds) as avg_session_duration_seconds,
         avg(web_sessions.page_views) as avg_page_views_per_session
     from web_sessions

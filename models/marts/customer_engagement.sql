@@ -5,7 +5,7 @@ customers as (
 ),
 
 raw_file_row_counts as (
-    select * from {{ ref('stg_canonical__raw_file_row_counts') }}
+    select * from {{ staged('raw_file_row_counts') }}
 ),
 
 web_sessions as (
@@ -22,6 +22,11 @@ support_tickets as (
 
 feedback as (
     select * from {{ ref('int_feedback_aggregated_to_customers') }}
+),
+
+customer_summaries as (
+    {# Engagement a format delivers per customer rather than as events (marketing_campaign). #}
+    select * from {{ staged('customer_summaries') }}
 ),
 
 files_present as (
@@ -47,6 +52,10 @@ joined as (
         {{ if_file_supplied(
             'files_present.has_web_sessions', 'web_sessions.web_session_count_90d'
         ) }} as web_session_count_90d,
+        coalesce(
+            {{ if_file_supplied('files_present.has_web_sessions', 'web_sessions.web_session_count_30d') }},
+            customer_summaries.web_visit_count_30d
+        ) as web_session_count_30d,
         web_sessions.avg_session_duration_seconds,
         web_sessions.avg_page_views_per_session,
 
@@ -69,9 +78,15 @@ joined as (
             when marketing_events.email_sent_count > 0
                 then least(marketing_events.email_clicked_count / marketing_events.email_sent_count, 1.0)
         end as email_click_rate,
-        {{ if_file_supplied(
-            'files_present.has_marketing_events', 'marketing_events.marketing_conversion_count'
-        ) }} as marketing_conversion_count,
+        coalesce(
+            {{ if_file_supplied(
+                'files_present.has_marketing_events', 'marketing_events.marketing_conversion_count'
+            ) }},
+            customer_summaries.campaign_acceptance_count
+        ) as marketing_conversion_count,
+        customer_summaries.campaign_offer_count,
+        customer_summaries.campaign_acceptance_count
+        / nullif(customer_summaries.campaign_offer_count, 0) as campaign_response_rate,
         {{ if_file_supplied(
             'files_present.has_marketing_events', 'marketing_events.is_unsubscribed', 'false'
         ) }} as is_unsubscribed,
@@ -88,6 +103,7 @@ joined as (
             'files_present.has_support_tickets', 'support_tickets.open_support_ticket_count'
         ) }} as open_support_ticket_count,
         support_tickets.avg_csat_score,
+        customer_summaries.has_complained,
 
         ---------- feedback
         {{ if_file_supplied(
@@ -113,6 +129,8 @@ joined as (
         on customers.customer_id = support_tickets.customer_id
     left join feedback
         on customers.customer_id = feedback.customer_id
+    left join customer_summaries
+        on customers.customer_id = customer_summaries.customer_id
 )
 
 select * from joined

@@ -41,14 +41,19 @@ joined as (
         customer_preferences.top_category_spend_share,
         customer_preferences.top_brand_spend_share,
         customer_preferences.promotion_spend_share,
+        customer_preferences.web_purchase_share,
+        customer_preferences.store_purchase_share,
+        customer_preferences.catalog_purchase_share,
 
         ---------- engagement
         customer_engagement.web_session_count,
         customer_engagement.web_session_count_90d,
+        customer_engagement.web_session_count_30d,
         customer_engagement.avg_session_duration_seconds,
         customer_engagement.email_open_rate,
         customer_engagement.email_click_rate,
         customer_engagement.marketing_conversion_count,
+        customer_engagement.campaign_response_rate,
         cast(customer_engagement.is_unsubscribed as integer) as unsubscribed_flag,
         customer_engagement.social_interaction_count,
         customer_engagement.support_ticket_count,
@@ -59,6 +64,7 @@ joined as (
         ---------- demographics
         customers.age_years,
         cast(customers.annual_income_amount as double) as annual_income_amount,
+        customers.household_size,
         customers.tenure_days
     from customer_rfm
     inner join customers

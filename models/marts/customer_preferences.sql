@@ -8,6 +8,14 @@ order_lines as (
     select * from {{ ref('int_customer_order_lines_joined_to_products') }}
 ),
 
+category_spend as (
+    select * from {{ ref('int_category_spend_aggregated_to_customers') }}
+),
+
+purchases as (
+    select * from {{ ref('int_purchases_aggregated_to_customers') }}
+),
+
 marketing_events as (
     select * from {{ ref('int_marketing_events_aggregated_to_customers') }}
 ),
@@ -37,11 +45,9 @@ top_categories as (
     select
         customer_id,
         category as top_category,
-        sum(line_amount) as top_category_spend_amount
-    from purchase_lines
-    where category is not null
-    group by customer_id, category
-    qualify row_number() over (partition by customer_id order by sum(line_amount) desc, category asc) = 1
+        spend_amount as top_category_spend_amount
+    from category_spend
+    qualify row_number() over (partition by customer_id order by spend_amount desc, category asc) = 1
 ),
 
 top_brands as (
@@ -69,7 +75,7 @@ final as (
         customers.customer_id,
         customers.as_of_date,
         top_categories.top_category,
-        top_categories.top_category_spend_amount / nullif(customer_spend.gross_spend_amount, 0)
+        top_categories.top_category_spend_amount / nullif(purchases.gross_sales_amount, 0)
             as top_category_spend_share,
         preferred_channels.preferred_channel,
         customer_spend.web_spend_amount / nullif(customer_spend.gross_spend_amount, 0) as web_spend_share,
@@ -81,8 +87,15 @@ final as (
         top_brands.top_brand_spend_amount / nullif(customer_spend.gross_spend_amount, 0) as top_brand_spend_share,
         customer_spend.promoted_spend_amount / nullif(customer_spend.gross_spend_amount, 0)
             as promotion_spend_share,
+        purchases.web_order_count / nullif(purchases.order_count, 0) as web_purchase_share,
+        purchases.store_order_count / nullif(purchases.order_count, 0) as store_purchase_share,
+        purchases.catalog_order_count / nullif(purchases.order_count, 0) as catalog_purchase_share,
+        purchases.app_order_count / nullif(purchases.order_count, 0) as app_purchase_share,
+        purchases.phone_order_count / nullif(purchases.order_count, 0) as phone_purchase_share,
         marketing_events.preferred_marketing_channel
     from customers
+    left join purchases
+        on customers.customer_id = purchases.customer_id
     left join customer_spend
         on customers.customer_id = customer_spend.customer_id
     left join top_categories

@@ -4,8 +4,8 @@ customers as (
     select * from {{ ref('customers') }}
 ),
 
-orders as (
-    select * from {{ ref('int_order_lines_aggregated_to_orders') }}
+purchases as (
+    select * from {{ ref('int_purchases_aggregated_to_customers') }}
 ),
 
 as_of as (
@@ -16,32 +16,21 @@ rfm_segment_names as (
     select * from {{ ref('rfm_segment_names') }}
 ),
 
-orders_aggregated_to_customers as (
-    select
-        customer_id,
-        max(case when is_purchase then order_date end) as last_purchase_date,
-        count(distinct case when is_purchase then order_id end) as order_count,
-        {# Every line counts, returns too, even in an order that is not a purchase. #}
-        cast(sum(net_amount) as decimal(18, 2)) as monetary_amount
-    from orders
-    where customer_id is not null
-    group by customer_id
-),
-
 scored_customers as (
     select
-        orders_aggregated_to_customers.customer_id,
+        purchases.customer_id,
         as_of.as_of_date,
-        orders_aggregated_to_customers.last_purchase_date,
-        {{ dbt.datediff('orders_aggregated_to_customers.last_purchase_date', 'as_of.as_of_date', 'day') }}
+        purchases.last_purchase_date,
+        {{ dbt.datediff('purchases.last_purchase_date', 'as_of.as_of_date', 'day') }}
             as recency_days,
-        orders_aggregated_to_customers.order_count,
-        orders_aggregated_to_customers.monetary_amount
-    from orders_aggregated_to_customers
+        purchases.order_count,
+        {# Every line counts, returns too, even in an order that is not a purchase. #}
+        cast(purchases.monetary_amount as decimal(18, 2)) as monetary_amount
+    from purchases
     inner join customers
-        on orders_aggregated_to_customers.customer_id = customers.customer_id
+        on purchases.customer_id = customers.customer_id
     cross join as_of
-    where orders_aggregated_to_customers.order_count > 0
+    where purchases.order_count > 0
 ),
 
 ranked as (

@@ -4,8 +4,8 @@ customers as (
     select * from {{ ref('int_customers_aged') }}
 ),
 
-orders as (
-    select * from {{ ref('int_order_lines_aggregated_to_orders') }}
+purchases as (
+    select * from {{ ref('int_purchases_aggregated_to_customers') }}
 ),
 
 age_bands as (
@@ -17,9 +17,9 @@ income_bands as (
 ),
 
 purchasers as (
-    select distinct customer_id
-    from orders
-    where is_purchase and customer_id is not null
+    select customer_id
+    from purchases
+    where order_count > 0
 ),
 
 banded as (
@@ -36,6 +36,10 @@ banded as (
         customers.marital_status,
         customers.country,
         customers.city,
+        customers.adult_count,
+        customers.kid_count,
+        customers.teen_count,
+        customers.household_size,
         customers.signup_date,
         customers.tenure_days,
         coalesce(purchasers.customer_id is not null, false) as has_purchase

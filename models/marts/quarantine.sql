@@ -1,5 +1,7 @@
-{#- One row per quarantined raw row and reason, from every raw file: rows rejected whole,
-    exact duplicates removed, and values set null or logged on rows that were kept. -#}
+{#- One row per quarantined raw row and reason, from every raw file of the active format: rows
+    rejected whole or set aside, duplicates removed, and values set null or logged on rows that
+    were kept. -#}
+{%- set raw_format = raw_format() -%}
 {%- set raw_tables = raw_tables() -%}
 
 with
@@ -7,13 +9,14 @@ with
 {% for table_name in raw_tables -%}
 base_{{ table_name }} as (
     select
-        '{{ raw_file_name(table_name) }}' as source_file,
+        '{{ raw_file_name(table_name, raw_format) }}' as source_file,
         *
-    from {{ ref('base_canonical__' ~ table_name) }}
+    from {{ staged_base(table_name) }}
 ),
 
 {% endfor -%}
 
+{% if 'customers' in raw_tables -%}
 customers_aged as (
     select * from {{ ref('int_customers_aged') }}
 ),
@@ -27,13 +30,15 @@ kept_customers as (
     where not is_rejected
 ),
 
+{% endif -%}
+
 quarantine_reasons as (
     select * from {{ ref('quarantine_reasons') }}
 ),
 
 issues as (
     {% for table_name in raw_tables -%}
-    {# Rejected rows: the first rejection is the reason; the rest are listed beside it. #}
+    {# Rows rejected or set aside: the first reason is reported; the rest are listed beside it. #}
     select
         source_file,
         record_key,
@@ -81,13 +86,14 @@ issues as (
         where not is_rejected
     )
 
-    union all
+    {% if not loop.last or 'customers' in raw_tables %}union all{% endif %}
 
     {% endfor -%}
 
+    {% if 'customers' in raw_tables -%}
     {# Birth years are checked against the as-of year, which staging does not know. #}
     select
-        '{{ raw_file_name('customers') }}' as source_file,
+        '{{ raw_file_name('customers', raw_format) }}' as source_file,
         kept_customers.record_key,
         'out_of_range_value' as reason_code,
         'birth_year' as column_name,
@@ -98,6 +104,7 @@ issues as (
     inner join kept_customers
         on customers_aged.customer_id = kept_customers.customer_id
     where customers_aged.is_birth_year_out_of_range
+    {%- endif %}
 ),
 
 final as (

@@ -1,11 +1,12 @@
 {#- Raw lines counted straight from each file must equal the clean rows plus the rejected rows
-    plus the exact duplicates removed: nothing is dropped without a trace. -#}
+    plus the duplicates removed plus the rows set aside (lines that are not sales, such as
+    postage in online_retail): nothing is dropped without a trace. -#}
 {%- set raw_tables = raw_tables() -%}
 
 with
 
 raw_file_row_counts as (
-    select * from {{ ref('stg_canonical__raw_file_row_counts') }}
+    select * from {{ staged('raw_file_row_counts') }}
 ),
 
 quarantine as (
@@ -17,7 +18,7 @@ clean_row_counts as (
     select
         '{{ table_name }}' as source_table,
         count(*) as clean_row_count
-    from {{ ref('stg_canonical__' ~ table_name) }}
+    from {{ staged(table_name) }}
     {% if not loop.last %}union all
     {% endif %}
     {%- endfor %}
@@ -30,6 +31,8 @@ quarantine_counts as (
             as rejected_row_count,
         cast(sum(case when quarantine_action = 'duplicate_removed' then affected_row_count else 0 end) as bigint)
             as duplicate_row_count,
+        cast(sum(case when quarantine_action = 'set_aside' then affected_row_count else 0 end) as bigint)
+            as set_aside_row_count,
         cast(sum(case when quarantine_action in ('value_set_null', 'value_logged') then 1 else 0 end) as bigint)
             as value_issue_count
     from quarantine
@@ -45,6 +48,7 @@ reconciled as (
         clean_row_counts.clean_row_count,
         coalesce(quarantine_counts.rejected_row_count, 0) as rejected_row_count,
         coalesce(quarantine_counts.duplicate_row_count, 0) as duplicate_row_count,
+        coalesce(quarantine_counts.set_aside_row_count, 0) as set_aside_row_count,
         coalesce(quarantine_counts.value_issue_count, 0) as value_issue_count
     from raw_file_row_counts
     inner join clean_row_counts
@@ -57,7 +61,7 @@ final as (
     select
         *,
         coalesce(
-            raw_row_count = clean_row_count + rejected_row_count + duplicate_row_count, false
+            raw_row_count = clean_row_count + rejected_row_count + duplicate_row_count + set_aside_row_count, false
         ) as is_reconciled
     from reconciled
 )

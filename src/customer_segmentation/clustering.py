@@ -155,6 +155,14 @@ class SegmentationConfig:
                 converted[name] = tuple(converted[name])
         return cls(**converted)
 
+    @classmethod
+    def for_format(cls, values: Mapping, raw_format: str) -> SegmentationConfig:
+        """The settings for one raw format: the shared ones, with the entries of
+        `format_overrides[raw_format]` (if any) replacing them."""
+        shared = dict(values)
+        overrides = shared.pop("format_overrides", None) or {}
+        return cls.from_mapping({**shared, **(overrides.get(raw_format) or {})})
+
 
 @dataclass
 class PreparedFeatures:

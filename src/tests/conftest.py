@@ -21,6 +21,8 @@ from customer_segmentation import clv_data
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+# Public data sets beside the project (read in place, never copied in); CI has them.
+SHARED_DATA_DIR = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).parent / "dbt"
 
 
@@ -78,6 +80,21 @@ def build_warehouse(
     if docs and result.returncode == 0:
         result = run_dbt(["docs", "generate"], extra_vars=extra_vars, **paths)
     return Build(result=result, **paths)
+
+
+def shared_data_file(folder: str, file_name: str) -> Path:
+    """A file of the shared data sets, or skip the test saying which is absent."""
+    path = SHARED_DATA_DIR / folder / file_name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared {folder} data is not on this machine")
+    return path
+
+
+def build_raw_format(raw_dir: Path, raw_format: str, work_dir: Path) -> Build:
+    """`dbt build` and `dbt docs generate` of a folder in another raw format; must succeed."""
+    build = build_warehouse(raw_dir, work_dir, extra_vars={"raw_format": raw_format}, docs=True)
+    assert_succeeded(build)
+    return build
 
 
 def assert_succeeded(build: Build) -> None:

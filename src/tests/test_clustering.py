@@ -177,6 +177,21 @@ def test_unknown_setting_is_rejected():
         SegmentationConfig.from_mapping({"feature_columns": ["a"], "k_maxx": 3})
 
 
+def test_a_format_override_replaces_only_its_settings():
+    settings = {
+        "feature_columns": ["a", "b"],
+        "log_columns": ["a"],
+        "k_max": 6,
+        "format_overrides": {"marketing_campaign": {"feature_columns": ["c"], "log_columns": []}},
+    }
+    marketing = SegmentationConfig.for_format(settings, "marketing_campaign")
+    assert (marketing.feature_columns, marketing.log_columns, marketing.k_max) == (("c",), (), 6)
+    shared = SegmentationConfig.for_format(settings, "online_retail")
+    assert (shared.feature_columns, shared.log_columns, shared.k_max) == (("a", "b"), ("a",), 6)
+    with pytest.raises(ValueError, match="unknown segmentation settings"):
+        SegmentationConfig.for_format({**settings, "format_overrides": {"x": {"k_maxx": 1}}}, "x")
+
+
 def test_signed_log_keeps_order_of_negative_amounts():
     values = np.array([-100.0, -1.0, 0.0, 1.0, 100.0])
     assert np.all(np.diff(signed_log1p(values)) > 0)

@@ -149,6 +149,23 @@ def test_malformed_as_of_date_var_is_a_clear_error(tmp_path):
     assert "as_of_date must be YYYY-MM-DD; got '31/12/2024'" in build.result.stdout
 
 
+def test_unknown_raw_format_is_a_clear_error(tmp_path):
+    build = build_warehouse(MINIMAL, tmp_path, extra_vars={"raw_format": "excel"})
+    assert build.result.returncode != 0
+    assert (
+        "The var raw_format must be one of canonical, online_retail, marketing_campaign;"
+        " got 'excel'" in build.result.stdout
+    )
+
+
+def test_a_folder_without_the_formats_file_stops_the_build_naming_it(tmp_path):
+    # The canonical minimal folder holds no online_retail.csv.gz (nor online_retail.csv).
+    build = build_warehouse(MINIMAL, tmp_path, extra_vars={"raw_format": "online_retail"})
+    assert build.result.returncode != 0
+    assert "online_retail.csv.gz: required file is missing" in build.result.stdout
+    assert "or online_retail.csv)" in build.result.stdout
+
+
 def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
     build = build_warehouse(MINIMAL, tmp_path)
     assert_succeeded(build)

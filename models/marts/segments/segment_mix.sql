@@ -14,6 +14,10 @@ order_lines as (
     select * from {{ ref('int_customer_order_lines_joined_to_products') }}
 ),
 
+category_spend as (
+    select * from {{ ref('int_category_spend_aggregated_to_customers') }}
+),
+
 members as (
     select
         customer_segments.segment_id,
@@ -25,11 +29,11 @@ members as (
         on customer_segments.customer_id = customers.customer_id
 ),
 
-purchases as (
+channel_purchases as (
+    {# Formats without order lines (customer-level aggregates) have no channel mix here. #}
     select
         customer_segments.segment_id,
         order_lines.channel,
-        order_lines.category,
         order_lines.line_amount
     from order_lines
     inner join customer_segments
@@ -37,13 +41,23 @@ purchases as (
     where order_lines.quantity > 0
 ),
 
+category_purchases as (
+    select
+        customer_segments.segment_id,
+        category_spend.category,
+        category_spend.spend_amount
+    from category_spend
+    inner join customer_segments
+        on category_spend.customer_id = customer_segments.customer_id
+),
+
 {#- Demographics count members; channel and category sum gross spend. -#}
 {%- set dimensions = [
     ('age_band', 'members', 'count(*)'),
     ('income_band', 'members', 'count(*)'),
     ('gender', 'members', 'count(*)'),
-    ('channel', 'purchases', 'sum(line_amount)'),
-    ('category', 'purchases', 'sum(line_amount)'),
+    ('channel', 'channel_purchases', 'sum(line_amount)'),
+    ('category', 'category_purchases', 'sum(spend_amount)'),
 ] %}
 
 unioned as (

@@ -20,8 +20,8 @@ customer_value as (
     select * from {{ ref('customer_value') }}
 ),
 
-order_lines as (
-    select * from {{ ref('int_customer_order_lines_joined_to_products') }}
+category_spend as (
+    select * from {{ ref('int_category_spend_aggregated_to_customers') }}
 ),
 
 segment_feature_profiles as (
@@ -40,22 +40,25 @@ segment_colours as (
 ),
 
 members as (
+    {#- Fractional figures are averaged as decimals: a sum of doubles depends on the order the
+        threads add them in, and the same input must give the same profile to the last digit. -#}
     select
         customer_segments.segment_id,
         customer_segments.segment_name,
         customer_segments.segment_archetype,
-        customer_segments.distance_to_centroid,
+        cast(customer_segments.distance_to_centroid as decimal(38, 12)) as distance_to_centroid,
         customer_rfm.recency_days,
         customer_rfm.order_count,
         customer_rfm.monetary_amount,
         customer_value.average_order_value_amount,
         customer_engagement.web_session_count,
-        customer_engagement.email_open_rate,
+        cast(customer_engagement.email_open_rate as decimal(38, 12)) as email_open_rate,
         customer_engagement.marketing_conversion_count,
+        cast(customer_engagement.campaign_response_rate as decimal(38, 12)) as campaign_response_rate,
         customer_engagement.support_ticket_count,
-        customer_engagement.avg_csat_score,
-        customer_engagement.avg_nps_score,
-        customer_engagement.avg_review_rating,
+        cast(customer_engagement.avg_csat_score as decimal(38, 12)) as avg_csat_score,
+        cast(customer_engagement.avg_nps_score as decimal(38, 12)) as avg_nps_score,
+        cast(customer_engagement.avg_review_rating as decimal(38, 12)) as avg_review_rating,
         customers.age_band,
         customers.income_band
     from customer_segments
@@ -83,6 +86,7 @@ segment_figures as (
         avg(web_session_count) as avg_web_session_count,
         avg(email_open_rate) as avg_email_open_rate,
         avg(marketing_conversion_count) as avg_marketing_conversion_count,
+        avg(campaign_response_rate) as avg_campaign_response_rate,
         avg(support_ticket_count) as avg_support_ticket_count,
         avg(avg_csat_score) as avg_csat_score,
         avg(avg_nps_score) as avg_nps_score,
@@ -106,14 +110,14 @@ age_bands as (
 top_categories as (
     select
         customer_segments.segment_id,
-        order_lines.category as top_category
-    from order_lines
+        category_spend.category as top_category
+    from category_spend
     inner join customer_segments
-        on order_lines.customer_id = customer_segments.customer_id
-    where order_lines.quantity > 0 and order_lines.category is not null
-    group by customer_segments.segment_id, order_lines.category
+        on category_spend.customer_id = customer_segments.customer_id
+    group by customer_segments.segment_id, category_spend.category
     qualify row_number() over (
-        partition by customer_segments.segment_id order by sum(order_lines.line_amount) desc, order_lines.category asc
+        partition by customer_segments.segment_id
+        order by sum(category_spend.spend_amount) desc, category_spend.category asc
     ) = 1
 ),
 
@@ -161,6 +165,7 @@ final as (
         segment_figures.avg_web_session_count,
         segment_figures.avg_email_open_rate,
         segment_figures.avg_marketing_conversion_count,
+        segment_figures.avg_campaign_response_rate,
         segment_figures.avg_support_ticket_count,
         segment_figures.avg_csat_score,
         segment_figures.avg_nps_score,

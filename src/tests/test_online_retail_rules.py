@@ -1,0 +1,95 @@
+"""Every online_retail rule on a hand-written file (src/tests/fixtures/online_retail_edge_cases,
+one line per rule), uncompressed `online_retail.csv` rather than the .gz, so the rules are
+tested even where the shared data is absent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
+
+pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
+
+EDGE_CASES = FIXTURES_DIR / "online_retail_edge_cases"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Build:
+    built = build_warehouse(
+        EDGE_CASES,
+        tmp_path_factory.mktemp("online_retail_edge"),
+        extra_vars={"raw_format": "online_retail"},
+    )
+    assert_succeeded(built)
+    return built
+
+
+def test_each_line_gets_its_rule(build):
+    rows = build.query(
+        "select reason_code, sum(affected_row_count) from quarantine group by all order by all"
+    )
+    assert dict(rows) == {
+        "cancellation_with_positive_quantity": 1,  # C536377, +2
+        "exact_duplicate": 1,  # the first line, twice
+        "negative_quantity": 1,  # 536369, a stock adjustment
+        "negative_unit_price": 1,  # 536379
+        "non_product_stock_code": 5,  # POST, gift_0001_20, B, m, DOT
+        "zero_quantity": 1,  # 536376
+        "zero_unit_price": 1,  # 536370
+    }
+    assert build.query(
+        "select source_file, raw_row_count, clean_row_count, rejected_row_count,"
+        " duplicate_row_count, set_aside_row_count from raw_file_reconciliation"
+    ) == [("online_retail.csv", 19, 8, 5, 1, 5)]
+
+
+def test_cancellations_lower_value_but_are_not_orders(build):
+    # as_of_date: the day after the last clean line (2010-12-09 12:50); the set-aside bad-debt
+    # line of 2011-08-12 does not move it. 17850: 536365 (15.30 + 20.34) and 536380 (8.50),
+    # less C536367 (5.10); 12347: 536374 (15.00) and 536375 (5.00).
+    assert build.query(
+        "select customer_id, cast(as_of_date as varchar), recency_days, order_count,"
+        " monetary_amount, rfm_code from customer_rfm order by customer_id"
+    ) == [
+        ("12347", "2010-12-10", 3, 2, Decimal("20.00"), "111"),
+        ("17850", "2010-12-10", 1, 2, Decimal("39.04"), "313"),
+    ]
+
+
+def test_guests_stay_in_totals_but_not_in_customer_marts(build):
+    assert build.query(
+        "select count(*), sum(quantity * unit_price_amount) from"
+        " main_staging.stg_online_retail__order_lines where customer_id is null"
+    ) == [(1, Decimal("20.0000"))]
+    assert build.query("select count(*) from customers") == [(2,)]
+
+
+def test_ids_without_a_sale_are_listed_with_why(build):
+    assert build.query(
+        "select customer_id, unscored_reason from unscored_customers order by customer_id"
+    ) == [
+        ("12346", "only_cancellations"),
+        ("12348", "only_non_product_lines"),
+        ("12349", "only_rejected_lines"),
+        ("13047", "only_rejected_lines"),
+    ]
+
+
+def test_country_tie_goes_to_the_latest_invoice(build):
+    assert build.query(
+        "select customer_id, country, country_count, is_country_tied"
+        " from main_staging.stg_online_retail__customers order by customer_id"
+    ) == [("12347", "Norway", 2, True), ("17850", "United Kingdom", 1, False)]
+
+
+def test_non_product_codes_are_matched_in_upper_case_and_by_prefix(build):
+    assert build.query(
+        "select stock_code, non_product_code from non_product_lines order by stock_code"
+    ) == [
+        ("B", "B"),
+        ("DOT", "DOT"),
+        ("POST", "POST"),
+        ("gift_0001_20", "GIFT_"),
+        ("m", "M"),
+    ]
