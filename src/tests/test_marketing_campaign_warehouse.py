@@ -177,6 +177,16 @@ def test_segments_use_the_formats_features(build):
     }
     assert build.query("select bool_and(is_feature_used) from segmentation_features") == [(True,)]
     assert build.query("select count(*) > 0 from segment_profiles") == [(True,)]
+    # The report tables: every segment has a playbook row, so a recommendation, and the
+    # validation reads the file's campaign response where there are no marketing events.
+    [(segments,)] = build.query("select count(*) from segment_profiles")
+    assert build.query(
+        "select count(*) from segment_recommendations where recommended_action is not null"
+    ) == [(segments,)]
+    assert build.query(
+        "select count(*) from segment_validation v inner join segment_profiles p using (segment_id)"
+        " where abs(v.campaign_conversion_rate - p.avg_campaign_response_rate) < 1e-9"
+    ) == [(segments,)]
 
 
 def test_clv_is_recorded_as_not_estimable(build):

@@ -228,6 +228,11 @@ def test_segments_and_profiles(build):
     profiles = build.query("select segment_id, segment_name, customer_count from segment_profiles")
     assert len(profiles) == chosen_k >= 2
     assert sum(count for _, _, count in profiles) == 4_334
+    # The report tables: every segment has a playbook row, so a recommendation.
+    assert build.query(
+        "select count(*) from segment_recommendations where recommended_action is not null"
+        " and kpi_to_watch is not null"
+    ) == [(chosen_k,)]
     # What the file cannot feed (engagement, demographics, categories) was dropped, not failed.
     assert build.query(
         "select count(*) from segmentation_features where feature_name = 'age_years'"

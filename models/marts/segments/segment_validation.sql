@@ -62,7 +62,9 @@ key_feature_tests as (
     select
         min(epsilon_squared) as min_key_feature_epsilon_squared,
         max(kruskal_p_value) as max_key_feature_p_value,
-        count(*) filter (where not segments_differ) as key_features_not_differing
+        count(*) filter (where not segments_differ) as key_features_not_differing,
+        string_agg(feature_name, ', ' order by feature_name) filter (where not segments_differ)
+            as key_features_not_differing_list
     from segment_feature_tests
     where is_key_feature
 ),
@@ -73,7 +75,8 @@ members as (
         customer_segments.segment_name,
         customer_rfm.monetary_amount,
         customer_engagement.email_sent_count,
-        customer_engagement.marketing_conversion_count
+        customer_engagement.marketing_conversion_count,
+        customer_engagement.campaign_response_rate
     from customer_segments
     inner join customer_rfm
         on customer_segments.customer_id = customer_rfm.customer_id
@@ -90,7 +93,9 @@ segment_figures as (
         {# Among members marketing reached; null when the marketing events file is absent. #}
         count(*) filter (where email_sent_count > 0) as reached_customer_count,
         count(*) filter (where email_sent_count > 0 and marketing_conversion_count > 0)
-            as converted_customer_count
+            as converted_customer_count,
+        {# Formats of customer-level aggregates give each customer's campaign response rate. #}
+        avg(campaign_response_rate) as avg_campaign_response_rate
     from members
     group by segment_id
 ),
@@ -104,13 +109,16 @@ segment_rows as (
         segment_figures.customer_count / sum(segment_figures.customer_count) over () as customer_share,
         segment_figures.monetary_amount / nullif(sum(segment_figures.monetary_amount) over (), 0)
             as revenue_share,
-        segment_figures.converted_customer_count / nullif(segment_figures.reached_customer_count, 0)
-            as campaign_conversion_rate,
+        coalesce(
+            segment_figures.converted_customer_count / nullif(segment_figures.reached_customer_count, 0),
+            segment_figures.avg_campaign_response_rate
+        ) as campaign_conversion_rate,
         fit_segments.segment_silhouette_score as silhouette_score,
         fit_segments.nearest_segment_id,
         fit_segments.nearest_centroid_distance,
         cast(null as double) as min_key_feature_epsilon_squared,
         cast(null as double) as max_key_feature_p_value,
+        cast(null as varchar) as not_differing_key_features,
         fit_segments.bootstrap_jaccard_mean,
         fit_segments.bootstrap_jaccard_min,
         cast(null as double) as bootstrap_ari_mean,
@@ -139,13 +147,17 @@ overall_row as (
         cast(sum(segment_rows.customer_count) as bigint) as customer_count,
         1.0 as customer_share,
         1.0 as revenue_share,
-        sum(segment_figures.converted_customer_count) / nullif(sum(segment_figures.reached_customer_count), 0)
-            as campaign_conversion_rate,
+        coalesce(
+            sum(segment_figures.converted_customer_count) / nullif(sum(segment_figures.reached_customer_count), 0),
+            sum(segment_figures.avg_campaign_response_rate * segment_figures.customer_count)
+            / sum(segment_figures.customer_count)
+        ) as campaign_conversion_rate,
         any_value(run.silhouette_score) as silhouette_score,
         cast(null as integer) as nearest_segment_id,
         min(segment_rows.nearest_centroid_distance) as nearest_centroid_distance,
         any_value(key_feature_tests.min_key_feature_epsilon_squared) as min_key_feature_epsilon_squared,
         any_value(key_feature_tests.max_key_feature_p_value) as max_key_feature_p_value,
+        any_value(key_feature_tests.key_features_not_differing_list) as not_differing_key_features,
         min(segment_rows.bootstrap_jaccard_mean) as bootstrap_jaccard_mean,
         min(segment_rows.bootstrap_jaccard_min) as bootstrap_jaccard_min,
         any_value(run.bootstrap_ari_mean) as bootstrap_ari_mean,
@@ -193,7 +205,9 @@ final as (
                     case
                         when validation_scope = 'segment'
                             then 'members sit closer to other segments than to their own (silhouette <= 0)'
-                        else 'no clear cluster structure, or a key feature does not differ between segments'
+                        when not_differing_key_features is not null
+                            then 'key feature(s) not different between segments: ' || not_differing_key_features
+                        else 'no clear cluster structure (silhouette does not beat a single population)'
                     end
             end,
             case
