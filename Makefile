@@ -78,6 +78,7 @@ backfill: venv $(if $(RAW_DIR),,demo)
 	$(DBT) seed --vars '$(DBT_VARS)'
 	$(BIN)/python -m customer_segmentation.backfill --from $(FROM) --to $(TO) --step $(STEP) \
 		--raw-dir "$(EFFECTIVE_RAW_DIR)" --raw-format $(RAW_FORMAT) --db "$(DUCKDB_PATH)"
+	$(BIN)/python -m customer_segmentation.history_figures --db "$(DUCKDB_PATH)" --out reports/figures
 
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv
