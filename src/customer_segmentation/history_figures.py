@@ -57,6 +57,9 @@ def stability_figure(stability: pd.DataFrame, out_path: Path) -> Path:
         axis.grid(alpha=0.3)
     if not stability.empty:
         kept_axis.legend(loc="lower right")
+        # Ticks at the snapshots only: a day-by-day axis hides that the points are months apart.
+        snapshots = sorted(pd.to_datetime(stability["period_end_date"]).unique())
+        ari_axis.set_xticks(snapshots, [f"{date:%Y-%m-%d}" for date in snapshots])
     figure.autofmt_xdate()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out_path, dpi=110, metadata=PNG_METADATA)
