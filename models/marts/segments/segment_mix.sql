@@ -66,7 +66,8 @@ unioned as (
         segment_id,
         '{{ dimension }}' as mix_dimension,
         coalesce({{ dimension }}, 'unknown') as mix_value,
-        cast({{ amount }} as double) as mix_amount
+        {#- Decimal, so sums are exact: float sums depend on the order threads add them in. #}
+        cast({{ amount }} as decimal(38, 4)) as mix_amount
     from {{ relation }}
     group by segment_id, {{ dimension }}
     {%- if not loop.last %}
@@ -81,10 +82,14 @@ shares as (
         mix_dimension,
         mix_value,
         mix_amount,
-        mix_amount / nullif(sum(mix_amount) over (partition by segment_id, mix_dimension), 0)
-            as segment_share,
-        sum(mix_amount) over (partition by mix_dimension, mix_value)
-        / nullif(sum(mix_amount) over (partition by mix_dimension), 0) as population_share
+        round(
+            mix_amount / nullif(sum(mix_amount) over (partition by segment_id, mix_dimension), 0), 12
+        ) as segment_share,
+        round(
+            sum(mix_amount) over (partition by mix_dimension, mix_value)
+            / nullif(sum(mix_amount) over (partition by mix_dimension), 0),
+            12
+        ) as population_share
     from unioned
 ),
 
@@ -97,7 +102,7 @@ final as (
         mix_amount,
         segment_share,
         population_share,
-        segment_share / nullif(population_share, 0) as index_to_population
+        round(segment_share / nullif(population_share, 0), 9) as index_to_population
     from shares
 )
 

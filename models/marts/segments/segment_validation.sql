@@ -95,7 +95,7 @@ segment_figures as (
         count(*) filter (where email_sent_count > 0 and marketing_conversion_count > 0)
             as converted_customer_count,
         {# Formats of customer-level aggregates give each customer's campaign response rate. #}
-        avg(campaign_response_rate) as avg_campaign_response_rate
+        avg(cast(campaign_response_rate as decimal(38, 12))) as avg_campaign_response_rate
     from members
     group by segment_id
 ),
