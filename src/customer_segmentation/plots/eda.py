@@ -88,6 +88,8 @@ def draw_engagement_distributions(warehouse: Warehouse, _palette) -> Figure:
     if not present:
         raise NoData("customer_engagement has none of the engagement columns")
     frame = warehouse.table("customer_engagement", present)
+    if frame.isna().all().all():
+        raise NoData("no customer has engagement or feedback (the optional files are absent)")
     figure = new_figure(12, 6.5)
     for axes, (column, label, discrete) in zip(
         figure.subplots(2, 3).ravel(), ENGAGEMENT_PANELS, strict=True
@@ -169,11 +171,16 @@ def draw_missing_values(warehouse: Warehouse, _palette) -> Figure:
 
 def draw_quarantine(warehouse: Warehouse, _palette) -> Figure:
     """Raw rows set aside per file, stacked by reason (a value fixed in place counts too)."""
-    frame = warehouse.query(
-        "select source_file, reason_code, sum(affected_row_count) as affected_row_count "
-        "from quarantine group by all order by source_file, reason_code",
-        {"quarantine": ["source_file", "reason_code", "affected_row_count"]},
-    )
+    try:
+        frame = warehouse.query(
+            "select source_file, reason_code, sum(affected_row_count) as affected_row_count "
+            "from quarantine group by all order by source_file, reason_code",
+            {"quarantine": ["source_file", "reason_code", "affected_row_count"]},
+        )
+    except NoData as missing:
+        if warehouse.has("quarantine"):
+            raise NoData("nothing was set aside: every raw row passed every rule") from missing
+        raise
     table = frame.pivot_table(
         index="source_file", columns="reason_code", values="affected_row_count", fill_value=0
     )

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from sklearn.decomposition import PCA
 
@@ -138,26 +139,36 @@ def draw_cluster_map(warehouse: Warehouse, palette: SegmentPalette) -> Figure:
     centres = pca.transform(centroids.to_numpy())
     figure = new_figure(9, 6.5)
     axes = figure.add_subplot()
+    # Points shrink as customers grow, so a small data set is still visible.
+    size = float(np.clip(20000 / max(len(rows), 1), 6, 40))
+    handles = []
     for segment_id in sorted(set(segment_ids)):
         mask = segment_ids == segment_id
+        colour = palette.colour(segment_id)
         axes.scatter(
-            points[mask, 0],
-            points[mask, 1],
-            s=6,
-            alpha=0.45,
-            color=palette.colour(segment_id),
-            linewidths=0,
-            label=palette.label(segment_id),
+            points[mask, 0], points[mask, 1], s=size, alpha=0.45, color=colour, linewidths=0
+        )
+        handles.append(
+            Line2D([], [], marker="o", linestyle="", color=colour, label=palette.label(segment_id))
         )
     for segment_id, (x, y) in zip(centroids.index.astype(int), centres, strict=True):
         axes.scatter(x, y, marker="X", s=160, color=palette.colour(segment_id), edgecolors="black")
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="X",
+            linestyle="",
+            markersize=10,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            label="centroid",
+        )
+    )
     ratio = pca.explained_variance_ratio_
     axes.set_xlabel(f"Principal component 1 ({100 * ratio[0]:.0f}% of variance, standard units)")
     axes.set_ylabel(f"Principal component 2 ({100 * ratio[1]:.0f}% of variance, standard units)")
-    axes.scatter([], [], marker="X", s=100, color="white", edgecolors="black", label="centroid")
-    legend = figure.legend(title="Segment", markerscale=2, loc="outside right center")
-    for handle in legend.legend_handles:
-        handle.set_alpha(1)
+    figure.legend(handles=handles, title="Segment", loc="outside right center")
     axes.set_title(
         f"{len(rows):,} of {len(frame):,} scored customers shown (fixed sample)", fontsize=9
     )

@@ -92,13 +92,18 @@ def _quality(warehouse: Warehouse) -> dict[str, Any]:
         ],
         "source_file",
     )
-    reasons = warehouse.query(
-        "select q.source_file, q.reason_code, q.quarantine_action, "
-        "sum(q.affected_row_count) as affected_row_count "
-        "from quarantine as q group by all "
-        "order by q.source_file, affected_row_count desc, q.reason_code",
-        {"quarantine": ["source_file", "reason_code", "quarantine_action", "affected_row_count"]},
-    )
+    quarantine_columns = ["source_file", "reason_code", "quarantine_action", "affected_row_count"]
+    warehouse.require("quarantine", quarantine_columns)
+    try:
+        reasons = warehouse.query(
+            "select q.source_file, q.reason_code, q.quarantine_action, "
+            "sum(q.affected_row_count) as affected_row_count "
+            "from quarantine as q group by all "
+            "order by q.source_file, affected_row_count desc, q.reason_code",
+            {"quarantine": quarantine_columns},
+        )
+    except NoData:  # nothing set aside: clean data, not missing data
+        reasons = pd.DataFrame(columns=quarantine_columns)
     if warehouse.has("quarantine_reasons", ["reason_code", "description"]):
         meanings = warehouse.table("quarantine_reasons", ["reason_code", "description"])
         reasons = reasons.merge(meanings, on="reason_code", how="left")
