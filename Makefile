@@ -28,11 +28,18 @@ DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "
 FIT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "fit"}
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 
-.PHONY: help venv demo build docs docs-serve export backfill test lint clean
+# What stakeholders read, made from the built warehouse (reports/ is git-ignored).
+FIGURES_DIR := reports/figures
+REPORTS_DIR := reports
+# The browser check drives this Chromium (Debian's package) through Playwright.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+
+.PHONY: help venv demo build figures report docs docs-serve export backfill test browser lint clean
 
 help:
-	@echo "make build   build the warehouse, its docs (demo data unless RAW_DIR=... is given)"
-	@echo "make test    run every test (pytest, dbt builds on fixtures, docs check, SQL lint)"
+	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
+	@echo "make test    run every test (pytest, dbt builds, docs check, browser check, SQL lint)"
+	@echo "make docs    the docs site as one file, target/static_index.html (after make build)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
@@ -61,10 +68,28 @@ build: venv $(if $(RAW_DIR),,demo)
 		echo "The stored segments are stale (segment_drift): refitting"; \
 		$(DBT) build --vars '$(FIT_VARS)'; \
 	fi
-	$(DBT) docs generate --vars '$(DBT_VARS)'
+	@$(MAKE) --no-print-directory report docs
 	@echo ""
 	@echo "Warehouse: $(DUCKDB_PATH)   (duckdb $(DUCKDB_PATH) -c 'select * from customer_rfm limit 5')"
-	@echo "Docs:      target/index.html   (make docs-serve, then http://localhost:8080)"
+	@echo "Report:    $(REPORTS_DIR)/segment_report.html   (and .md; figures in $(FIGURES_DIR))"
+	@echo "Docs:      file://$(CURDIR)/target/static_index.html   (or make docs-serve)"
+
+# Figures (PNG + manifest.json) from the built warehouse, read-only.
+figures: venv
+	$(BIN)/python -m customer_segmentation.plots --db "$(DUCKDB_PATH)" --out $(FIGURES_DIR)
+
+# The segment report, HTML with the figures embedded, and Markdown.
+report: figures
+	$(BIN)/python -m customer_segmentation.report --db "$(DUCKDB_PATH)" --figures $(FIGURES_DIR) \
+		--out $(REPORTS_DIR) --dataset "$(EFFECTIVE_RAW_DIR)"
+
+# The docs site as one file that opens from disk; asset-paths copies the figures beside it
+# (target/reports/figures), so run it after the figures.
+docs: venv
+	@if [ ! -f "$(FIGURES_DIR)/manifest.json" ]; then $(MAKE) --no-print-directory figures; fi
+	$(DBT) docs generate --static --vars '$(DBT_VARS)'
+	@echo "Docs site: open file://$(CURDIR)/target/static_index.html in a browser"
+	@echo "           (or make docs-serve, then http://localhost:8080)"
 
 docs-serve: venv
 	$(DBT) docs serve --port 8080 --no-browser
@@ -84,11 +109,26 @@ backfill: venv $(if $(RAW_DIR),,demo)
 export: venv
 	$(BIN)/python -m customer_segmentation.export --db "$(DUCKDB_PATH)" --out reports/audiences
 
-test: venv
+test: venv browser
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
-	$(BIN)/python -m pytest
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+
+# Chromium for the browser check, from the OS packages. In CI (CI=true, root) it is installed
+# when missing, and the check then must run; elsewhere a missing Chromium only skips it.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "Browser check: $(CHROMIUM)"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "Installing chromium (CI=true)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	else \
+		echo "No Chromium at $(CHROMIUM): the browser check will be skipped."; \
+		echo "Install it with: sudo apt-get install -y chromium"; \
+	fi
 
 # A raw format's own models are enabled only for that format, so the first run skips them and
 # the next two lint them with their raw_format (lint/<format>.cfg sets the dbt var).

@@ -3,7 +3,7 @@
 Reads dbt's ``manifest.json`` (what is declared) and ``catalog.json`` (what was really built),
 so a column that a model produces but its YAML forgets is caught too. Checks this project's
 models, seeds, sources (and their columns), macros and generic tests (and every argument their
-signature takes).
+signature takes), analyses, and exposures (with an owner).
 
     python -m customer_segmentation.docs_check --target-dir target
 """
@@ -75,6 +75,21 @@ def find_undocumented(manifest: dict, catalog: dict) -> list[str]:
         if not source.get("columns"):
             problems.append(f"source {name}: no columns declared")
 
+    # Analyses are compiled, never built (no catalog entry); exposures are what stakeholders
+    # see: both need a description, and an exposure an owner.
+    for _, node in sorted(manifest["nodes"].items()):
+        is_analysis = node.get("package_name") == project and node["resource_type"] == "analysis"
+        if is_analysis and not _described(node):
+            problems.append(f"analysis {node['name']}: no description")
+    for _, exposure in sorted(manifest.get("exposures", {}).items()):
+        if exposure.get("package_name") != project:
+            continue
+        if not _described(exposure):
+            problems.append(f"exposure {exposure['name']}: no description")
+        owner = exposure.get("owner") or {}
+        if not (owner.get("name") or owner.get("email")):
+            problems.append(f"exposure {exposure['name']}: no owner")
+
     for _, macro in sorted(manifest.get("macros", {}).items()):
         if macro.get("package_name") != project:
             continue
@@ -111,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Every model, seed, source, macro and column is described ({manifest_path}).")
+    print(
+        "Every model, seed, source, macro, analysis, exposure and column is described "
+        f"({manifest_path})."
+    )
     return 0
 
 

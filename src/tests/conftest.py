@@ -18,6 +18,9 @@ import pandas as pd
 import pytest
 
 from customer_segmentation import clv_data
+from customer_segmentation.demo_data import generate
+from customer_segmentation.plots import FigureManifest, write_figures
+from customer_segmentation.report import render_report
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -69,7 +72,8 @@ def run_dbt(
 def build_warehouse(
     raw_dir: Path, work_dir: Path, *, extra_vars: dict | None = None, docs: bool = False
 ) -> Build:
-    """`dbt build` (and optionally `dbt docs generate`) of raw_dir into work_dir."""
+    """`dbt build` (and optionally `dbt docs generate --static`, which also writes the
+    one-file site `static_index.html`) of raw_dir into work_dir."""
     work_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "raw_dir": raw_dir,
@@ -78,7 +82,7 @@ def build_warehouse(
     }
     result = run_dbt(["build"], extra_vars=extra_vars, **paths)
     if docs and result.returncode == 0:
-        result = run_dbt(["docs", "generate"], extra_vars=extra_vars, **paths)
+        result = run_dbt(["docs", "generate", "--static"], extra_vars=extra_vars, **paths)
     return Build(result=result, **paths)
 
 
@@ -106,6 +110,49 @@ def assert_succeeded(build: Build) -> None:
 def dbt_available() -> None:
     if not DBT.exists():
         pytest.skip(f"dbt is not installed beside {sys.executable}; run `make test`")
+
+
+# The dirty demo that several modules read (quarantine, docs, figures, report, browser): built
+# once per session, with currencies on so exchange rates and the missing-rate rule run too.
+DEMO_CUSTOMERS = 2000
+DEMO_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> tuple[Path, dict]:
+    raw_dir = tmp_path_factory.mktemp("demo") / "raw"
+    counts = generate(raw_dir, DEMO_CUSTOMERS, DEMO_SEED, currencies=True, progress=False)
+    return raw_dir, counts
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo, tmp_path_factory, dbt_available) -> Build:
+    raw_dir, _ = demo
+    build = build_warehouse(raw_dir, tmp_path_factory.mktemp("demo_build"), docs=True)
+    assert_succeeded(build)
+    return build
+
+
+@dataclass(frozen=True)
+class StakeholderOutputs:
+    """What `make build` writes for people, made from the demo build: figures and report."""
+
+    figures_dir: Path
+    reports_dir: Path
+    manifest: FigureManifest
+    html_path: Path
+    markdown_path: Path
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(demo_build, tmp_path_factory) -> StakeholderOutputs:
+    reports_dir = tmp_path_factory.mktemp("reports")
+    figures_dir = reports_dir / "figures"
+    manifest = write_figures(demo_build.db_path, figures_dir)
+    html_path, markdown_path = render_report(
+        demo_build.db_path, figures_dir, reports_dir, dataset="dirty demo"
+    )
+    return StakeholderOutputs(figures_dir, reports_dir, manifest, html_path, markdown_path)
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Build, assert_succeeded, build_warehouse
+from conftest import assert_succeeded, build_warehouse
 
-from customer_segmentation.demo_data import generate
 from customer_segmentation.docs_check import main as docs_check
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
-DEMO_CUSTOMERS = 2000
-DEMO_SEED = 11
 MARTS = [
     "customers",
     "customer_rfm",
@@ -52,22 +49,6 @@ OPTIONAL_TABLES = [
     "survey_responses",
     "product_reviews",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[Path, dict]:
-    raw_dir = tmp_path_factory.mktemp("demo") / "raw"
-    # With currencies on, exchange rates and the missing-rate rule are exercised too.
-    counts = generate(raw_dir, DEMO_CUSTOMERS, DEMO_SEED, currencies=True, progress=False)
-    return raw_dir, counts
-
-
-@pytest.fixture(scope="module")
-def demo_build(demo, tmp_path_factory) -> Build:
-    raw_dir, _ = demo
-    build = build_warehouse(raw_dir, tmp_path_factory.mktemp("demo_build"), docs=True)
-    assert_succeeded(build)
-    return build
 
 
 def _data_lines(path: Path) -> int:

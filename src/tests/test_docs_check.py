@@ -92,3 +92,31 @@ def test_signature_arguments_read_defaults_and_tests():
         "x",
     ]
     assert _signature_arguments("{%- macro g() -%}") == []
+
+
+def test_analysis_without_description_is_reported():
+    manifest = _manifest()
+    manifest["nodes"]["analysis.p.a"] = {
+        "package_name": "p",
+        "resource_type": "analysis",
+        "name": "a",
+        "description": "",
+    }
+    assert find_undocumented(manifest, _catalog()) == ["analysis a: no description"]
+
+
+def test_exposure_needs_a_description_and_an_owner():
+    manifest = _manifest(
+        exposures={
+            "exposure.p.report": {
+                "package_name": "p",
+                "name": "report",
+                "description": "",
+                "owner": {"name": None, "email": None},
+            }
+        }
+    )
+    assert find_undocumented(manifest, _catalog()) == [
+        "exposure report: no description",
+        "exposure report: no owner",
+    ]

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
 
+from customer_segmentation.plots import write_figures
+from customer_segmentation.report import render_report
+
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
 EDGE_CASES = FIXTURES_DIR / "contract_edge_cases"
@@ -166,9 +169,15 @@ def test_a_folder_without_the_formats_file_stops_the_build_naming_it(tmp_path):
     assert "or online_retail.csv)" in build.result.stdout
 
 
-def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
-    build = build_warehouse(MINIMAL, tmp_path)
+@pytest.fixture(scope="module")
+def minimal_build(tmp_path_factory) -> Build:
+    build = build_warehouse(MINIMAL, tmp_path_factory.mktemp("minimal"))
     assert_succeeded(build)
+    return build
+
+
+def test_minimal_input_builds_and_scores_every_buyer(minimal_build):
+    build = minimal_build
     assert build.query("select count(*) from customers") == [(6,)]
     assert build.query("select count(*) from customer_rfm") == [(5,)]
     assert build.query("select has_purchase from customers where customer_id = 'M006'") == [
@@ -202,6 +211,27 @@ def test_minimal_input_builds_and_scores_every_buyer(tmp_path):
         "select count(*), count(expected_purchases) from customer_predicted_value"
     ) == [(5, 0)]
     assert "WARN" in build.result.stdout
+
+
+def test_figures_and_report_of_the_minimal_input(minimal_build, tmp_path):
+    """Only the required files: figures whose inputs are absent or empty are labelled
+    no-data figures, everything else is drawn, and the report says what is missing."""
+    manifest = write_figures(minimal_build.db_path, tmp_path / "figures")
+    no_data = {f.file: f.no_data_reason for f in manifest.figures if not f.has_data}
+    assert no_data == {
+        "eda_engagement_distributions.png": (
+            "no customer has engagement or feedback (the optional files are absent)"
+        ),
+        "eda_quarantine.png": "nothing was set aside: every raw row passed every rule",
+        "clv_predicted_vs_actual.png": "clv_model_evaluation has no rows",
+        "segment_sizes_over_time.png": "table customer_segment_history is not in this warehouse",
+        "segment_migration_matrix.png": "table segment_transitions is not in this warehouse",
+    }
+    html_path, _ = render_report(minimal_build.db_path, tmp_path / "figures", tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert "limited: 5 is under the minimum of 500" in html
+    assert "The purchase model could not be tested on a holdout" in html
+    assert "Not supplied: exchange_rates.csv" in html
 
 
 def _broken_copy(tmp_path: Path, breakage: str) -> Path:

@@ -1,0 +1,217 @@
+"""How the models were chosen and how they do: k selection, RFM scores, predicted value."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from customer_segmentation.plots.style import NEUTRAL, POPULATION, new_figure
+from customer_segmentation.warehouse import NoData, Warehouse
+
+CHOSEN = "#D55E00"
+# The stability a k needs (mean bootstrap ARI) to be eligible; drawn as a reference line.
+MIN_BOOTSTRAP_ARI = 0.75
+
+K_COLUMNS = [
+    "k",
+    "inertia",
+    "is_elbow",
+    "is_chosen",
+    "silhouette_score",
+    "reference_silhouette_score",
+    "calinski_harabasz_score",
+    "davies_bouldin_score",
+    "bootstrap_ari_mean",
+]
+
+
+def _k_selection(warehouse: Warehouse):
+    frame = warehouse.table("cluster_k_selection", K_COLUMNS, "k")
+    frame["is_elbow"] = frame.is_elbow.fillna(False).astype(bool)
+    frame["is_chosen"] = frame.is_chosen.fillna(False).astype(bool)
+    return frame
+
+
+def _mark_chosen(axes: Axes, chosen_k: int | None) -> None:
+    if chosen_k is not None:
+        axes.axvline(
+            chosen_k, color=CHOSEN, linestyle="--", linewidth=1.2, label=f"chosen k = {chosen_k}"
+        )
+
+
+def draw_elbow(warehouse: Warehouse, _palette) -> Figure:
+    frame = _k_selection(warehouse)
+    chosen = frame.k[frame.is_chosen]
+    chosen_k = int(chosen.iloc[0]) if len(chosen) else None
+    figure = new_figure(8, 4.5)
+    axes = figure.add_subplot()
+    axes.plot(frame.k, frame.inertia, marker="o", color=NEUTRAL, label="inertia")
+    knee = frame[frame.is_elbow]
+    if len(knee):
+        axes.scatter(
+            knee.k,
+            knee.inertia,
+            s=180,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.5,
+            label=f"knee (kneedle) at k = {int(knee.k.iloc[0])}",
+            zorder=3,
+        )
+    else:
+        axes.plot([], [], " ", label="no knee: the curve is straight")
+    _mark_chosen(axes, chosen_k)
+    axes.set_xticks(frame.k)
+    axes.set_xlabel("Number of segments (k)")
+    axes.set_ylabel("Inertia (sum of squared distances, SD²)")
+    axes.legend()
+    return figure
+
+
+def draw_k_scores(warehouse: Warehouse, _palette) -> Figure:
+    frame = _k_selection(warehouse)
+    chosen = frame.k[frame.is_chosen]
+    chosen_k = int(chosen.iloc[0]) if len(chosen) else None
+    figure = new_figure(11, 7)
+    panels = figure.subplots(2, 2).ravel()
+    silhouette, calinski, davies, stability = panels
+    silhouette.plot(frame.k, frame.silhouette_score, marker="o", color=NEUTRAL, label="segments")
+    silhouette.plot(
+        frame.k,
+        frame.reference_silhouette_score,
+        marker=".",
+        linestyle=":",
+        color=POPULATION,
+        label="structureless reference",
+    )
+    silhouette.set_ylabel("Silhouette (-1 to 1, higher is better)")
+    calinski.plot(frame.k, frame.calinski_harabasz_score, marker="o", color=NEUTRAL)
+    calinski.set_ylabel("Calinski-Harabasz (ratio, higher is better)")
+    davies.plot(frame.k, frame.davies_bouldin_score, marker="o", color=NEUTRAL)
+    davies.set_ylabel("Davies-Bouldin (ratio, lower is better)")
+    stability.plot(frame.k, frame.bootstrap_ari_mean, marker="o", color=NEUTRAL)
+    stability.axhline(
+        MIN_BOOTSTRAP_ARI, color=POPULATION, linestyle=":", label=f"minimum {MIN_BOOTSTRAP_ARI}"
+    )
+    stability.set_ylabel("Mean bootstrap ARI (0-1, higher is more stable)")
+    for axes in panels:
+        _mark_chosen(axes, chosen_k)
+        axes.set_xticks(frame.k)
+        axes.set_xlabel("Number of segments (k)")
+    silhouette.legend(loc="best")
+    stability.legend(loc="best")
+    return figure
+
+
+SCORES = range(1, 6)
+
+
+def draw_rfm_grid(warehouse: Warehouse, _palette) -> Figure:
+    """Recency score x frequency score: customers in each cell and their mean monetary value."""
+    frame = warehouse.query(
+        "select recency_score, frequency_score, count(*) as customers, "
+        "avg(monetary_amount) as mean_monetary_amount from customer_rfm "
+        "where recency_score is not null and frequency_score is not null group by all",
+        {"customer_rfm": ["recency_score", "frequency_score", "monetary_amount"]},
+    )
+    figure = new_figure(12, 5)
+    panels = figure.subplots(1, 2)
+    for axes, column, label, cmap, fmt in (
+        (panels[0], "customers", "Customers (count)", "Blues", "{:,.0f}"),
+        (
+            panels[1],
+            "mean_monetary_amount",
+            "Mean monetary value (reporting currency)",
+            "Greens",
+            "{:,.0f}",
+        ),
+    ):
+        grid = frame.pivot_table(
+            index="frequency_score", columns="recency_score", values=column
+        ).reindex(index=list(SCORES), columns=list(SCORES))
+        values = grid.to_numpy(dtype=float)
+        image = axes.imshow(values, cmap=cmap, origin="lower")
+        top = np.nanmax(values) if np.isfinite(values).any() else 0
+        for (row, col), value in np.ndenumerate(values):
+            if np.isfinite(value):
+                colour = "white" if value > 0.6 * top else "black"
+                axes.text(
+                    col, row, fmt.format(value), ha="center", va="center", fontsize=8, color=colour
+                )
+        axes.set_xticks(range(5), [str(s) for s in SCORES])
+        axes.set_yticks(range(5), [str(s) for s in SCORES])
+        axes.set_xlabel("Recency score (1-5, 5 = bought most recently)")
+        axes.set_ylabel("Frequency score (1-5, 5 = most orders)")
+        axes.grid(False)
+        figure.colorbar(image, ax=axes, shrink=0.85, label=label)
+    return figure
+
+
+def draw_rfm_segments(warehouse: Warehouse, _palette) -> Figure:
+    frame = warehouse.query(
+        "select rfm_segment_name, count(*) as customers, sum(monetary_amount) as monetary "
+        "from customer_rfm group by all order by customers, rfm_segment_name",
+        {"customer_rfm": ["rfm_segment_name", "monetary_amount"]},
+    )
+    frame["rfm_segment_name"] = frame.rfm_segment_name.fillna("unscored")
+    total = frame.customers.sum()
+    figure = new_figure(9, max(4.0, 0.35 * len(frame) + 1.5))
+    axes = figure.add_subplot()
+    bars = axes.barh(frame.rfm_segment_name, frame.customers, color=NEUTRAL)
+    axes.bar_label(bars, [f" {n:,} ({100 * n / total:.0f}%)" for n in frame.customers], fontsize=8)
+    axes.set_xlabel("Customers (count)")
+    axes.set_ylabel("RFM segment")
+    axes.margins(x=0.15)
+    return figure
+
+
+def draw_clv_deciles(warehouse: Warehouse, _palette) -> Figure:
+    """The purchase model's holdout test: predicted vs actual purchases per customer, by
+    decile of predicted purchases."""
+    frame = warehouse.query(
+        "select predicted_decile, predicted_purchases_mean, actual_purchases_mean, holdout_days "
+        "from clv_model_evaluation where predicted_decile is not null order by predicted_decile",
+        {
+            "clv_model_evaluation": [
+                "predicted_decile",
+                "predicted_purchases_mean",
+                "actual_purchases_mean",
+                "holdout_days",
+            ]
+        },
+    )
+    overall = warehouse.query(
+        "select mean_absolute_error, purchase_correlation from clv_model_evaluation "
+        "where predicted_decile is null",
+        {"clv_model_evaluation": ["mean_absolute_error", "purchase_correlation"]},
+    ).iloc[0]
+    holdout = int(frame.holdout_days.iloc[0])
+    x = frame.predicted_decile.astype(int).to_numpy()
+    figure = new_figure(9, 4.8)
+    axes = figure.add_subplot()
+    axes.bar(
+        x - 0.2,
+        frame.predicted_purchases_mean.astype(float),
+        0.4,
+        color=NEUTRAL,
+        label="predicted (BG/NBD)",
+    )
+    axes.bar(
+        x + 0.2,
+        frame.actual_purchases_mean.astype(float),
+        0.4,
+        color=POPULATION,
+        alpha=0.6,
+        label="actual",
+    )
+    axes.set_xticks(x)
+    axes.set_xlabel("Decile of predicted purchases (1 = lowest, 10 = highest)")
+    axes.set_ylabel(f"Purchases per customer in the {holdout}-day holdout")
+    mae, corr = overall.mean_absolute_error, overall.purchase_correlation
+    if mae is not None and not np.isnan(mae):
+        axes.plot([], [], " ", label=f"all customers: MAE {mae:.2f}, correlation {corr:.2f}")
+    axes.legend(loc="upper left")
+    if frame.predicted_purchases_mean.isna().all():
+        raise NoData("the purchase model did not produce predictions (see clv_model_parameters)")
+    return figure
