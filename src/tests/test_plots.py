@@ -159,10 +159,11 @@ def test_missing_inputs_give_labelled_no_data_figures(demo_copy, tmp_path):
 
 @dbt
 def test_history_figures_draw_once_the_history_tables_exist(demo_copy, tmp_path):
-    """The tables of the segments-over-time work, in the shape its issue names."""
+    """The history of one build has one snapshot, so no movement to draw: a second snapshot
+    and its transitions are written into a copy, in the marts' shape."""
     with duckdb.connect(str(demo_copy)) as connection:
         connection.execute(
-            "create table customer_segment_history as"
+            "create or replace table customer_segment_history as"
             " select customer_id, as_of_date, segment_id, segment_name from customer_segments"
             " union all"
             " select customer_id, cast(as_of_date - interval 1 month as date),"
@@ -170,8 +171,8 @@ def test_history_figures_draw_once_the_history_tables_exist(demo_copy, tmp_path)
             " from customer_segments"
         )
         connection.execute(
-            "create table segment_transitions as"
-            " select as_of_date, s.segment_id as from_segment_id,"
+            "create or replace table segment_transitions as"
+            " select as_of_date as period_end_date, s.segment_id as from_segment_id,"
             " 1 + s.segment_id % 3 as to_segment_id, count(*) as customer_count"
             " from customer_segments as s group by all"
         )

@@ -19,6 +19,7 @@ memberships as (
         customer_id,
         as_of_date,
         'kmeans' as segmentation,
+        segment_id as membership_id,
         segment_name as membership
     from customer_segment_history
     union all
@@ -26,6 +27,7 @@ memberships as (
         customer_id,
         as_of_date,
         'rfm' as segmentation,
+        cast(null as integer) as membership_id,
         rfm_segment_name as membership
     from customer_segment_history
 ),
@@ -44,6 +46,7 @@ before_period as (
         periods.period_end_date,
         memberships.customer_id,
         memberships.segmentation,
+        memberships.membership_id,
         memberships.membership
     from periods
     inner join memberships
@@ -56,6 +59,7 @@ after_period as (
         periods.period_end_date,
         memberships.customer_id,
         memberships.segmentation,
+        memberships.membership_id,
         memberships.membership
     from periods
     inner join memberships
@@ -67,7 +71,9 @@ moves as (
         coalesce(before_period.period_start_date, after_period.period_start_date) as period_start_date,
         coalesce(before_period.period_end_date, after_period.period_end_date) as period_end_date,
         coalesce(before_period.segmentation, after_period.segmentation) as segmentation,
+        before_period.membership_id as from_segment_id,
         coalesce(before_period.membership, '(not scored)') as from_segment_name,
+        after_period.membership_id as to_segment_id,
         coalesce(after_period.membership, '(not scored)') as to_segment_name
     from before_period
     full outer join after_period
@@ -82,7 +88,9 @@ counted as (
         segmentation,
         period_start_date,
         period_end_date,
+        from_segment_id,
         from_segment_name,
+        to_segment_id,
         to_segment_name,
         count(*) as customer_count
     from moves

@@ -5,8 +5,8 @@ Inputs (the tracking issue's names):
 - `customer_segment_history`: one row per customer per `as_of_date` with `segment_id` and
   `segment_name`;
 - `segment_transitions`: K-means rows have `from_segment_id` and `to_segment_id` (RFM rows,
-  which have none, are left out), `customer_count`, and the latest `as_of_date` is drawn when
-  the table holds several periods.
+  which have none, are left out), `customer_count`, and the latest `period_end_date` is drawn
+  when the table holds several periods.
 """
 
 from __future__ import annotations
@@ -54,11 +54,13 @@ def draw_sizes_over_time(warehouse: Warehouse, palette) -> Figure:
 
 def draw_migration_matrix(warehouse: Warehouse, palette) -> Figure:
     columns = warehouse.columns(TRANSITIONS)
-    period = " and as_of_date = (select max(as_of_date) from segment_transitions)"
+    # The latest period only: the table holds one matrix per pair of consecutive snapshots.
+    date_column = next((c for c in ("period_end_date", "as_of_date") if c in columns), None)
+    period = f" and {date_column} = (select max({date_column}) from {TRANSITIONS})"
     frame = warehouse.query(
         "select from_segment_id, to_segment_id, sum(customer_count) as customers "
         f"from {TRANSITIONS} where from_segment_id is not null and to_segment_id is not null"
-        f"{period if 'as_of_date' in columns else ''} group by all",
+        f"{period if date_column else ''} group by all",
         {TRANSITIONS: TRANSITION_COLUMNS},
     )
     matrix = frame.pivot_table(
