@@ -57,6 +57,46 @@
     {{ return(result.columns[0].values()[0] > 0) }}
 {% endmacro %}
 
+{% macro spark__raw_file_exists(path) %}
+    {#- Spark SQL has no glob(): the folder is listed once per session into a cached temporary
+        view (the binaryFile source, path column only, never the contents), then looked up. -#}
+    {%- set folder, file_name = path.rsplit('/', 1) if '/' in path else ['.', path] -%}
+    {%- set listing = 'raw_folder_listing_' ~ local_md5(folder) -%}
+    {%- if run_query("show views like '" ~ listing ~ "'") | length == 0 -%}
+        {%- do run_query('cache table ' ~ listing ~ " as select substring_index(path, '/', -1) as file_name from binaryFile.`"
+            ~ folder ~ "`") -%}
+    {%- endif -%}
+    {%- set result = run_query('select count(*) from ' ~ listing ~ " where file_name = '" ~ file_name | replace("'", "\\'") ~ "'") -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+
+{% macro register_raw_files(source_name) %}
+    {{ return(adapter.dispatch('register_raw_files', 'customer_segmentation')(source_name)) }}
+{% endmacro %}
+
+{% macro default__register_raw_files(source_name) %}
+    {#- DuckDB reads the files in place through each source's external_location. -#}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro spark__register_raw_files(source_name) %}
+    {#- Spark reads a file through a table over it: each present raw file becomes an external
+        CSV table <source>.<table> (dropping it never deletes the file). Every column is text,
+        as on DuckDB (no inferSchema); the quote is escaped by doubling it (RFC 4180). -#}
+    {%- do run_query('create schema if not exists ' ~ source_name) -%}
+    {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) -%}
+        {%- set path = raw_file_path(node.name, source_name) -%}
+        {%- do run_query('drop table if exists ' ~ source_name ~ '.' ~ node.name) -%}
+        {%- if raw_file_exists(path) -%}
+            {%- do run_query('create table ' ~ source_name ~ '.' ~ node.name ~ " using csv options (path '"
+                ~ path ~ "', header 'true', inferSchema 'false', sep ',', quote '\"', escape '\"',"
+                ~ " multiLine 'true', encoding 'UTF-8', mode 'PERMISSIVE')") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
 
 {% macro raw_source(table_name, source_name='canonical') %}
     {#- source() is always called so lineage shows the file even when it is absent. -#}
@@ -88,6 +128,7 @@
     {%- if not execute or raw_format() != source_name -%}
         {{ return('') }}
     {%- endif -%}
+    {%- do register_raw_files(source_name) -%}
     {%- set problems = [] -%}
     {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) | sort(attribute='name') -%}
         {%- set meta = raw_source_meta(node) -%}
@@ -107,7 +148,7 @@
                 {%- do missing.append(column_name) -%}
             {%- endfor -%}
             {%- set generated_names = [] -%}
-            {%- for column_name in header if modules.re.fullmatch('column[0-9]+', column_name) -%}
+            {%- for column_name in header if modules.re.fullmatch('(column|_c)[0-9]+', column_name) -%}
                 {%- do generated_names.append(column_name) -%}
             {%- endfor -%}
             {%- if generated_names | length == header | length -%}
