@@ -41,7 +41,7 @@
 
     select
         customer_id,
-        arg_min(segment_id, [distance, segment_id]) as segment_id,
+        {{ arg_min_lexicographic('segment_id', ['distance', 'segment_id']) }} as segment_id,
         min(distance) as distance_to_centroid
     from distances
     group by customer_id

@@ -22,6 +22,15 @@
     try_cast(try_cast({{ clean_text(column_name) }} as timestamptz) as timestamp)
 {%- endmacro %}
 
+{% macro spark__parse_timestamp(column_name) -%}
+    {#- Spark's cast also takes '2024' or '2024-01' as a timestamp; DuckDB's does not, so the
+        value must start with a full date. The session zone is UTC here too (profiles.yml). -#}
+    case
+        when {{ clean_text(column_name) }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?$'
+            then cast({{ clean_text(column_name) }} as timestamp)
+    end
+{%- endmacro %}
+
 
 {% macro parse_date(column_name) -%}
     {{ return(adapter.dispatch('parse_date', 'customer_segmentation')(column_name)) }}
@@ -31,6 +40,14 @@
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
             then try_cast({{ clean_text(column_name) }} as date)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_date(column_name) -%}
+    {#- rlike finds a match anywhere, hence the anchors; an impossible date casts to null. -#}
+    case
+        when {{ clean_text(column_name) }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            then cast({{ clean_text(column_name) }} as date)
     end
 {%- endmacro %}
 
@@ -47,6 +64,13 @@
     end
 {%- endmacro %}
 
+{% macro spark__parse_integer(column_name) -%}
+    case
+        when {{ clean_text(column_name) }} rlike '^[+-]?[0-9]{1,18}$'
+            then cast({{ clean_text(column_name) }} as bigint)
+    end
+{%- endmacro %}
+
 
 {% macro parse_decimal(column_name) -%}
     {{ return(adapter.dispatch('parse_decimal', 'customer_segmentation')(column_name)) }}
@@ -56,6 +80,13 @@
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
             then try_cast({{ clean_text(column_name) }} as decimal(18, 4))
+    end
+{%- endmacro %}
+
+{% macro spark__parse_decimal(column_name) -%}
+    case
+        when {{ clean_text(column_name) }} rlike '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$'
+            then cast({{ clean_text(column_name) }} as decimal(18, 4))
     end
 {%- endmacro %}
 
@@ -84,6 +115,21 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro spark__data_issues(checks) -%}
+    {%- if checks | length == 0 -%}
+        cast(array() as array<struct<reason_code: string, column_name: string>>)
+    {%- else -%}
+    {#- array_compact drops the nulls; filter() would need a lambda, and Spark allows no
+        subquery (the unknown_customer check has one) inside a lambda's function. -#}
+    array_compact(array(
+        {%- for reason_code, column_name, condition in checks %}
+        case when {{ condition }} then {{ issue_record(reason_code, column_name) }} end
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    ))
+    {%- endif -%}
+{%- endmacro %}
+
 
 {% macro raw_record(columns) -%}
     {{ return(adapter.dispatch('raw_record', 'customer_segmentation')(columns)) }}
@@ -92,4 +138,79 @@
 {% macro default__raw_record(columns) -%}
     {#- The raw row as JSON text, column order as in the contract, for quarantine readers. -#}
     to_json({ {%- for column_name in columns %}'{{ column_name }}': raw_{{ column_name }}{% if not loop.last %}, {% endif %}{% endfor -%} })::varchar
+{%- endmacro %}
+
+{% macro spark__raw_record(columns) -%}
+    to_json(named_struct({%- for column_name in columns %}'{{ column_name }}', raw_{{ column_name }}{% if not loop.last %}, {% endif %}{% endfor -%}))
+{%- endmacro %}
+
+
+{#- Lists of issues, the one structure staging builds that the engines spell differently. -#}
+
+{% macro issue_record(reason_code, column_name) -%}
+    {{ return(adapter.dispatch('issue_record', 'customer_segmentation')(reason_code, column_name)) }}
+{%- endmacro %}
+
+{% macro default__issue_record(reason_code, column_name) -%}
+    {'reason_code': '{{ reason_code }}', 'column_name': '{{ column_name }}'}
+{%- endmacro %}
+
+{% macro spark__issue_record(reason_code, column_name) -%}
+    named_struct('reason_code', '{{ reason_code }}', 'column_name', '{{ column_name }}')
+{%- endmacro %}
+
+
+{% macro issue_list(reason_code, column_name) -%}
+    {#- A list holding one issue. -#}
+    {{ return(adapter.dispatch('issue_list', 'customer_segmentation')(reason_code, column_name)) }}
+{%- endmacro %}
+
+{% macro default__issue_list(reason_code, column_name) -%}
+    [{{ issue_record(reason_code, column_name) }}]
+{%- endmacro %}
+
+{% macro spark__issue_list(reason_code, column_name) -%}
+    array({{ issue_record(reason_code, column_name) }})
+{%- endmacro %}
+
+
+{% macro list_size(expression) -%}
+    {{ return(adapter.dispatch('list_size', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__list_size(expression) -%}
+    len({{ expression }})
+{%- endmacro %}
+
+{% macro spark__list_size(expression) -%}
+    size({{ expression }})
+{%- endmacro %}
+
+
+{% macro list_first(expression) -%}
+    {#- The first element, null for an empty list. -#}
+    {{ return(adapter.dispatch('list_first', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__list_first(expression) -%}
+    {{ expression }}[1]
+{%- endmacro %}
+
+{% macro spark__list_first(expression) -%}
+    element_at({{ expression }}, 1)
+{%- endmacro %}
+
+
+{% macro full_match(expression, pattern) -%}
+    {#- True when the whole text matches the regular expression (null for null). -#}
+    {{ return(adapter.dispatch('full_match', 'customer_segmentation')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__full_match(expression, pattern) -%}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__full_match(expression, pattern) -%}
+    {#- rlike finds a match anywhere: anchor it. -#}
+    {{ expression }} rlike '^(?:{{ pattern }})$'
 {%- endmacro %}

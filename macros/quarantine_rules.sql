@@ -40,18 +40,18 @@
         one without other rejections, then the most complete, then the first by raw text, so
         the choice does not depend on file order. -#}
     case
-        when len(row_rejections) = 0 and row_number() over (
+        when {{ list_size('row_rejections') }} = 0 and row_number() over (
             partition by {{ key_columns | join(', ') }}
             order by
-                len(row_rejections) > 0,
+                {{ list_size('row_rejections') }} > 0,
                 {% for column_name in raw_columns -%}
-                    ({{ clean_text('raw_' ~ column_name) }} is null)::int{% if not loop.last %} + {% endif %}
+                    cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
                 {%- endfor %},
                 {% for column_name in raw_columns -%}
                     raw_{{ column_name }}{% if not loop.last %}, {% endif %}
                 {%- endfor %}
         ) > 1
-            then [{'reason_code': 'duplicate_key', 'column_name': '{{ key_columns | join(", ") }}'}]
+            then {{ issue_list('duplicate_key', key_columns | join(', ')) }}
         else row_rejections
     end
 {%- endmacro %}
@@ -67,11 +67,11 @@
         {%- endfor %} as record_key,
         rejection_reasons,
         value_issues,
-        len(rejection_reasons) > 0 as is_rejected,
-        rejection_reasons[1]['reason_code'] as rejection_reason,
+        {{ list_size('rejection_reasons') }} > 0 as is_rejected,
+        {{ list_first('rejection_reasons') }}['reason_code'] as rejection_reason,
         raw_row_count,
         case
-            when len(rejection_reasons) > 0 or len(value_issues) > 0 or raw_row_count > 1
+            when {{ list_size('rejection_reasons') }} > 0 or {{ list_size('value_issues') }} > 0 or raw_row_count > 1
                 then {{ raw_record(raw_columns) }}
         end as raw_record
 {%- endmacro %}

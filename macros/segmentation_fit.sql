@@ -13,8 +13,23 @@
     {%- if segment_mode() == 'assign' -%}
         {{ return(ref('int_segment_assignment')) }}
     {%- else -%}
-        {{ return(ref('int_segmentation_fit')) }}
+        {{ return(fitted_table('int_segmentation_fit')) }}
     {%- endif -%}
+{% endmacro %}
+
+{% macro fitted_table(model_name) %}
+    {#- What a Python model (python_models/) wrote. On DuckDB the model itself; on Spark, where
+        dbt-spark's session method runs no Python models, the same table written by
+        `python -m customer_segmentation.spark_fit`, declared as the source python_fits. -#}
+    {{ return(adapter.dispatch('fitted_table', 'customer_segmentation')(model_name)) }}
+{% endmacro %}
+
+{% macro default__fitted_table(model_name) %}
+    {{ return(ref(model_name)) }}
+{% endmacro %}
+
+{% macro spark__fitted_table(model_name) %}
+    {{ return(source('python_fits', model_name)) }}
 {% endmacro %}
 
 {% macro history_relation(identifier) %}

@@ -4,7 +4,7 @@
         appears here without editing this macro's callers. -#}
     {%- set columns = [] -%}
     {%- if execute -%}
-        {%- set numeric_types = ['integer', 'bigint', 'smallint', 'hugeint', 'double', 'float', 'real', 'decimal'] -%}
+        {%- set numeric_types = ['integer', 'int', 'bigint', 'smallint', 'hugeint', 'double', 'float', 'real', 'decimal'] -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}
             {%- set base_type = column.data_type.lower().split('(')[0] -%}
             {%- if column.name not in key_columns and column.name not in exclude and base_type in numeric_types -%}
@@ -24,8 +24,8 @@
     {%- else %}
     {#- Nothing to unpivot (or only parsing): an empty, typed result. #}
     select
-        {% for key in key_columns %}cast(null as varchar) as {{ key }}, {% endfor %}
-        cast(null as varchar) as feature_name,
+        {% for key in key_columns %}cast(null as string) as {{ key }}, {% endfor %}
+        cast(null as string) as feature_name,
         cast(null as double) as feature_value
     where false
     {%- endfor -%}

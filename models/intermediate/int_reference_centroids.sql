@@ -65,9 +65,9 @@ final as (
         cast(null as date) as reference_as_of_date,
         cast(null as date) as fitted_as_of_date,
         cast(null as integer) as segment_id,
-        cast(null as varchar) as segment_name,
-        cast(null as varchar) as segment_archetype,
-        cast(null as varchar) as feature_name,
+        cast(null as string) as segment_name,
+        cast(null as string) as segment_archetype,
+        cast(null as string) as feature_name,
         cast(null as double) as centroid_z_score,
         cast(null as double) as centroid_value,
         cast(null as boolean) as is_log_transformed,
@@ -76,9 +76,9 @@ final as (
         cast(null as double) as scaler_scale,
         cast(null as integer) as k,
         cast(null as integer) as seed,
-        cast(null as varchar) as feature_list,
-        cast(null as varchar) as scaler_parameters,
-        cast(null as varchar) as settings,  -- noqa: RF04
+        cast(null as string) as feature_list,
+        cast(null as string) as scaler_parameters,
+        cast(null as string) as settings,  -- noqa: RF04
         cast(null as integer) as highest_segment_id,
         cast(null as double) as distance_p95
     from as_of

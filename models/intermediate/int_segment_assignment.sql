@@ -120,7 +120,7 @@ run as (
     select
         'run' as fit_row_id,
         'run' as row_kind,
-        cast(as_of.as_of_date as varchar) as as_of_date,
+        cast(as_of.as_of_date as string) as as_of_date,
         checked_reference.k,
         checked_reference.seed,
         'assigned to the stored centroids of the fit as of ' || checked_reference.fitted_as_of_date
@@ -129,14 +129,14 @@ run as (
         checked_reference.scaler_parameters,
         checked_reference.settings,
         'assign:' || left(md5(
-            (select string_agg(customer_id || ':' || segment_id, ',' order by customer_id) from assignment)
+            (select {{ ordered_string_agg("customer_id || ':' || segment_id", ',', 'customer_id') }} from assignment)
         ), 16) as data_fingerprint,
         (select count(*) from assignment) as scored_customer_count,
-        cast(checked_reference.reference_as_of_date as varchar) as previous_as_of_date,
+        cast(checked_reference.reference_as_of_date as string) as previous_as_of_date,
         checked_reference.k as matched_segment_count,
         checked_reference.highest_segment_id,
         'assign' as segment_mode,
-        cast(checked_reference.fitted_as_of_date as varchar) as fitted_as_of_date,
+        cast(checked_reference.fitted_as_of_date as string) as fitted_as_of_date,
         checked_reference.distance_p95
     from checked_reference
     cross join as_of

@@ -1,7 +1,7 @@
 with
 
 clv_fit as (
-    select * from {{ ref('int_clv_fit') }}
+    select * from {{ fitted_table('int_clv_fit') }}
 ),
 
 summaries as (

@@ -58,16 +58,17 @@ top_brands as (
     from purchase_lines
     where brand is not null
     group by customer_id, brand
-    qualify row_number() over (partition by customer_id order by sum(line_amount) desc, brand asc) = 1
+    qualify row_number() over (partition by customer_id order by top_brand_spend_amount desc, brand asc) = 1
 ),
 
 preferred_channels as (
     select
         customer_id,
-        channel as preferred_channel
+        channel as preferred_channel,
+        sum(line_amount) as channel_spend_amount
     from purchase_lines
     group by customer_id, channel
-    qualify row_number() over (partition by customer_id order by sum(line_amount) desc, channel asc) = 1
+    qualify row_number() over (partition by customer_id order by channel_spend_amount desc, channel asc) = 1
 ),
 
 final as (

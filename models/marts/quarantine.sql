@@ -43,9 +43,8 @@ issues as (
         source_file,
         record_key,
         rejection_reason as reason_code,
-        rejection_reasons[1]['column_name'] as column_name,
-        array_to_string(list_transform(rejection_reasons, lambda issue: issue['reason_code']), ', ')
-            as all_reason_codes,
+        {{ list_first('rejection_reasons') }}['column_name'] as column_name,
+        {{ issue_reason_codes('rejection_reasons') }} as all_reason_codes,
         1 as affected_row_count,
         raw_record
     from base_{{ table_name }}
@@ -81,7 +80,7 @@ issues as (
             source_file,
             record_key,
             raw_record,
-            unnest(value_issues) as value_issue
+            {{ unnest_list('value_issues') }} as value_issue
         from base_{{ table_name }}
         where not is_rejected
     )

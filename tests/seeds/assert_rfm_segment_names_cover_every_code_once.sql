@@ -40,4 +40,4 @@ select *
 from matches
 where
     matching_row_count <> 1
-    or rfm_code <> cast(recency_score as varchar) || cast(frequency_score as varchar) || cast(monetary_score as varchar)
+    or rfm_code <> cast(recency_score as string) || cast(frequency_score as string) || cast(monetary_score as string)

@@ -37,8 +37,7 @@ month_bounds as (
 
 months as (
     select
-        cast(unnest(range(first_month, last_month + interval 1 day, interval 1 month)) as date)
-            as activity_month
+        {{ month_starts_between('first_month', 'last_month') }} as activity_month
     from month_bounds
 ),
 

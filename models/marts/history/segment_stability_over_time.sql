@@ -21,8 +21,8 @@ paired as (
         snapshot_dates.previous_as_of_date as period_start_date,
         snapshot_dates.as_of_date as period_end_date,
         'kmeans' as segmentation,
-        cast(earlier_snapshot.segment_id as varchar) as from_segment,
-        cast(later_snapshot.segment_id as varchar) as to_segment
+        cast(earlier_snapshot.segment_id as string) as from_segment,
+        cast(later_snapshot.segment_id as string) as to_segment
     from snapshot_dates
     inner join customer_segment_history as earlier_snapshot
         on snapshot_dates.previous_as_of_date = earlier_snapshot.as_of_date

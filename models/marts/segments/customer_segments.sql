@@ -11,11 +11,11 @@ as_of_date as (
 
 customer_segments as (
     select
-        cast(segmentation_fit.customer_id as varchar) as customer_id,
+        cast(segmentation_fit.customer_id as string) as customer_id,
         as_of_date.as_of_date,
         cast(segmentation_fit.segment_id as integer) as segment_id,
-        cast(segmentation_fit.segment_name as varchar) as segment_name,
-        cast(segmentation_fit.segment_archetype as varchar) as segment_archetype,
+        cast(segmentation_fit.segment_name as string) as segment_name,
+        cast(segmentation_fit.segment_archetype as string) as segment_archetype,
         cast(segmentation_fit.distance_to_centroid as double) as distance_to_centroid
     from segmentation_fit
     cross join as_of_date

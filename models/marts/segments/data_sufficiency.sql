@@ -26,7 +26,7 @@ observed as (
     select
         (select count(*) from customer_rfm) as scored_customer_count,
         (
-            select as_of_date.as_of_date - min(customer_value.first_purchase_date)
+            select {{ dbt.datediff('min(customer_value.first_purchase_date)', 'as_of_date.as_of_date', 'day') }}
             from customer_value
             cross join as_of_date
             group by as_of_date.as_of_date
@@ -40,7 +40,7 @@ observed as (
             where validation_scope = 'segment')
             as smallest_segment_share,
         (
-            select cast(settings ->> 'min_segment_share' as double)
+            select cast({{ json_text('settings', 'min_segment_share') }} as double)
             from {{ segmentation_fit() }}
             where row_kind = 'run'
         ) as min_segment_share

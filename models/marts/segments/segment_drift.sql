@@ -61,7 +61,7 @@ distance_summary as (
 shift_summary as (
     select
         max(abs(mean_shift)) as max_feature_mean_shift,
-        string_agg(feature_name, ', ' order by abs(mean_shift) desc) filter (
+        {{ ordered_string_agg('feature_name', ', ', 'abs(mean_shift) desc') }} filter (
             where abs(mean_shift) > {{ var('drift_max_mean_shift') }}
         ) as drifted_features
     from feature_shift

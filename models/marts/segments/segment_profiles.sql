@@ -100,24 +100,26 @@ age_bands as (
     {# The most common known age band; ties to the first band by name, for a stable answer. #}
     select
         segment_id,
-        age_band as most_common_age_band
+        age_band as most_common_age_band,
+        count(*) as age_band_customer_count
     from members
     where age_band <> 'unknown'
     group by segment_id, age_band
-    qualify row_number() over (partition by segment_id order by count(*) desc, age_band asc) = 1
+    qualify row_number() over (partition by segment_id order by age_band_customer_count desc, age_band asc) = 1
 ),
 
 top_categories as (
     select
         customer_segments.segment_id,
-        category_spend.category as top_category
+        category_spend.category as top_category,
+        sum(category_spend.spend_amount) as top_category_spend_amount
     from category_spend
     inner join customer_segments
         on category_spend.customer_id = customer_segments.customer_id
     group by customer_segments.segment_id, category_spend.category
     qualify row_number() over (
         partition by customer_segments.segment_id
-        order by sum(category_spend.spend_amount) desc, category_spend.category asc
+        order by top_category_spend_amount desc, category_spend.category asc
     ) = 1
 ),
 
@@ -142,7 +144,7 @@ top_mix as (
 distinguishing_features as (
     select
         segment_id,
-        string_agg(feature_description, '; ' order by distinguishing_rank) as top_distinguishing_features
+        {{ ordered_string_agg('feature_description', '; ', 'distinguishing_rank') }} as top_distinguishing_features
     from segment_feature_profiles
     where distinguishing_rank <= 3 and feature_description is not null
     group by segment_id

@@ -28,9 +28,9 @@ segment_feature_tests as (
 
 run as (
     select
-        cast(settings ->> 'min_segment_share' as double) as min_segment_share,
-        cast(settings ->> 'min_segment_jaccard' as double) as min_segment_jaccard,
-        cast(settings ->> 'min_bootstrap_ari' as double) as min_bootstrap_ari,
+        cast({{ json_text('settings', 'min_segment_share') }} as double) as min_segment_share,
+        cast({{ json_text('settings', 'min_segment_jaccard') }} as double) as min_segment_jaccard,
+        cast({{ json_text('settings', 'min_bootstrap_ari') }} as double) as min_bootstrap_ari,
         segment_mode = 'assign' as is_assigned,
         fitted_as_of_date,
         silhouette_score,
@@ -63,7 +63,7 @@ key_feature_tests as (
         min(epsilon_squared) as min_key_feature_epsilon_squared,
         max(kruskal_p_value) as max_key_feature_p_value,
         count(*) filter (where not segments_differ) as key_features_not_differing,
-        string_agg(feature_name, ', ' order by feature_name) filter (where not segments_differ)
+        {{ ordered_string_agg('feature_name', ', ', 'feature_name') }} filter (where not segments_differ)
             as key_features_not_differing_list
     from segment_feature_tests
     where is_key_feature
@@ -118,7 +118,7 @@ segment_rows as (
         fit_segments.nearest_centroid_distance,
         cast(null as double) as min_key_feature_epsilon_squared,
         cast(null as double) as max_key_feature_p_value,
-        cast(null as varchar) as not_differing_key_features,
+        cast(null as string) as not_differing_key_features,
         fit_segments.bootstrap_jaccard_mean,
         fit_segments.bootstrap_jaccard_min,
         cast(null as double) as bootstrap_ari_mean,
@@ -191,7 +191,7 @@ unioned as (
 
 final as (
     select
-        coalesce(cast(segment_id as varchar), 'overall') as validation_key,
+        coalesce(cast(segment_id as string), 'overall') as validation_key,
         *,
         coalesce(is_distinct, true) and coalesce(is_stable, true) and is_targetable_size as passes_validation,
         nullif(concat_ws(

@@ -35,7 +35,7 @@ checked as (
         *,
         {{ data_issues(
             required_value_checks('currency')
-            + [['invalid_code', 'currency', "not regexp_full_match(currency_code, '[A-Z]{3}')"]]
+            + [['invalid_code', 'currency', 'not ' ~ full_match('currency_code', '[A-Z]{3}')]]
             + required_value_checks('rate_date', 'invalid_date')
             + required_value_checks('rate_to_reporting', 'invalid_decimal')
             + [['out_of_range', 'rate_to_reporting', 'rate_to_reporting <= 0']]

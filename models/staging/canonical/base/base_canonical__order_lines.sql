@@ -82,10 +82,8 @@ converted as (
     from parsed
     left join order_customer_counts
         on parsed.order_id = order_customer_counts.order_id
-    asof left join exchange_rates
-        on
-            parsed.currency_code = exchange_rates.currency_code
-            and cast(parsed.ordered_at as date) >= exchange_rates.rate_date
+    {{ asof_left_join('exchange_rates', 'currency_code', 'rate_date', 'parsed.currency_code',
+        'cast(parsed.ordered_at as date)') }}
 ),
 
 checked as (
@@ -100,7 +98,7 @@ checked as (
             + [['zero_quantity', 'quantity', 'quantity = 0']]
             + required_value_checks('unit_price', 'invalid_decimal', 'unit_price_original_amount')
             + [['negative_unit_price', 'unit_price', 'unit_price_original_amount < 0']]
-            + [['invalid_code', 'currency', "not regexp_full_match(currency_code, '[A-Z]{3}')"]]
+            + [['invalid_code', 'currency', 'not ' ~ full_match('currency_code', '[A-Z]{3}')]]
             + required_value_checks('channel')
             + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
             + [['unknown_customer', 'customer_id',

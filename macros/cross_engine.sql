@@ -1,0 +1,118 @@
+{#- SQL that DuckDB and Spark spell differently, one macro per construct: models call these and
+    never test target.type. Each default__ is the DuckDB text; spark__ says the same in Spark SQL. -#}
+
+{% macro asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
+    {#- Each left row joined to the relation's row for the same key with the latest date_column
+        on or before date_value (none when there is no such row). -#}
+    {{ return(adapter.dispatch('asof_left_join', 'customer_segmentation')(
+        relation, key_column, date_column, key_value, date_value)) }}
+{%- endmacro %}
+
+{% macro default__asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
+    asof left join {{ relation }}
+        on
+            {{ key_value }} = {{ relation }}.{{ key_column }}
+            and {{ date_value }} >= {{ relation }}.{{ date_column }}
+{%- endmacro %}
+
+{% macro spark__asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
+    {#- Spark has no ASOF join: each row is valid until the next date of its key, so a range
+        join finds the same single row. -#}
+    left join (
+        select
+            *,
+            lead({{ date_column }}) over (partition by {{ key_column }} order by {{ date_column }}) as asof_valid_until
+        from {{ relation }}
+    ) as {{ relation }}
+        on
+            {{ key_value }} = {{ relation }}.{{ key_column }}
+            and {{ date_value }} >= {{ relation }}.{{ date_column }}
+            and ({{ relation }}.asof_valid_until is null or {{ date_value }} < {{ relation }}.asof_valid_until)
+{%- endmacro %}
+
+
+{% macro unnest_list(expression) -%}
+    {#- In a select list: one row per element of the list. -#}
+    {{ return(adapter.dispatch('unnest_list', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__unnest_list(expression) -%}
+    unnest({{ expression }})
+{%- endmacro %}
+
+{% macro spark__unnest_list(expression) -%}
+    explode({{ expression }})
+{%- endmacro %}
+
+
+{% macro issue_reason_codes(expression) -%}
+    {#- The reason codes of a list of issues, comma-separated in list order. -#}
+    {{ return(adapter.dispatch('issue_reason_codes', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__issue_reason_codes(expression) -%}
+    array_to_string(list_transform({{ expression }}, lambda issue: issue['reason_code']), ', ')
+{%- endmacro %}
+
+{% macro spark__issue_reason_codes(expression) -%}
+    array_join(transform({{ expression }}, issue -> issue.reason_code), ', ')
+{%- endmacro %}
+
+
+{% macro arg_min_lexicographic(value, keys) -%}
+    {#- Aggregate: the value of the row with the smallest keys, compared in order (so a later
+        key breaks ties of an earlier one). -#}
+    {{ return(adapter.dispatch('arg_min_lexicographic', 'customer_segmentation')(value, keys)) }}
+{%- endmacro %}
+
+{% macro default__arg_min_lexicographic(value, keys) -%}
+    arg_min({{ value }}, [{{ keys | join(', ') }}])
+{%- endmacro %}
+
+{% macro spark__arg_min_lexicographic(value, keys) -%}
+    min_by({{ value }}, struct({{ keys | join(', ') }}))
+{%- endmacro %}
+
+
+{% macro ordered_string_agg(expression, separator, order_by) -%}
+    {#- Aggregate: the values joined by separator, in order_by order. An aggregate filter
+        (`filter (where ...)`) may follow on both engines. -#}
+    {{ return(adapter.dispatch('ordered_string_agg', 'customer_segmentation')(expression, separator, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(expression, separator, order_by) -%}
+    string_agg({{ expression }}, '{{ separator }}' order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(expression, separator, order_by) -%}
+    listagg({{ expression }}, '{{ separator }}') within group (order by {{ order_by }})
+{%- endmacro %}
+
+
+{% macro month_starts_between(first_month, last_month) -%}
+    {#- In a select list: one row per first day of a month, first_month to last_month inclusive
+        (both first days of months). -#}
+    {{ return(adapter.dispatch('month_starts_between', 'customer_segmentation')(first_month, last_month)) }}
+{%- endmacro %}
+
+{% macro default__month_starts_between(first_month, last_month) -%}
+    cast(unnest(range({{ first_month }}, {{ last_month }} + interval 1 day, interval 1 month)) as date)
+{%- endmacro %}
+
+{% macro spark__month_starts_between(first_month, last_month) -%}
+    explode(sequence({{ first_month }}, {{ last_month }}, interval 1 month))
+{%- endmacro %}
+
+
+{% macro json_text(expression, key) -%}
+    {#- The text of a top-level key of a JSON object held as text. -#}
+    {{ return(adapter.dispatch('json_text', 'customer_segmentation')(expression, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(expression, key) -%}
+    {{ expression }} ->> '{{ key }}'
+{%- endmacro %}
+
+{% macro spark__json_text(expression, key) -%}
+    get_json_object({{ expression }}, '$.{{ key }}')
+{%- endmacro %}
