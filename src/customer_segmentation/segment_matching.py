@@ -84,8 +84,6 @@ def read_previous_run(connection, schema: str, as_of_date: str):
     `schema`) through the build's connection. Runs of the same or a later date are ignored, so
     rebuilding a date gives the same answer whatever order the dates were built in.
     """
-    from customer_segmentation.clustering import PreviousRun  # the fit's own type
-
     cursor = connection.cursor()  # its own cursor: the build's connection may be mid-result
     present = cursor.execute(
         "select count(distinct table_name) from information_schema.tables "
@@ -94,18 +92,34 @@ def read_previous_run(connection, schema: str, as_of_date: str):
     ).fetchall()[0][0]
     if present < 2:
         return None
-    runs = cursor.execute(
-        f"select cast(as_of_date as varchar), highest_segment_id from {schema}.segmentation_runs "
+    return previous_run_from(
+        lambda sql, params: cursor.execute(sql, params).df(), schema, as_of_date
+    )
+
+
+def previous_run_from(query, schema: str, as_of_date: str):
+    """The latest stored run before `as_of_date` from history tables that exist, or None.
+    `query(sql, params)` runs SQL with `?` parameters and returns a DataFrame, so the same SQL
+    (valid on DuckDB and Spark) serves the dbt Python model and the Spark fit."""
+    from customer_segmentation.clustering import PreviousRun  # the fit's own type
+
+    runs = query(
+        f"select cast(as_of_date as string) as as_of_date, highest_segment_id "
+        f"from {schema}.segmentation_runs "
         "where as_of_date < cast(? as date) order by as_of_date desc limit 1",
         [as_of_date],
-    ).fetchall()
-    if not runs:
+    )
+    if runs.empty:
         return None
-    run = runs[0]
-    centroids = cursor.execute(
+    run_date = str(runs["as_of_date"].iloc[0])
+    centroids = query(
         "select segment_id, segment_name, segment_archetype, feature_name, centroid_value "
         f"from {schema}.segment_centroids where as_of_date = cast(? as date) "
         "order by segment_id, feature_name",
-        [run[0]],
-    ).df()
-    return PreviousRun(as_of_date=run[0], centroids=centroids, highest_segment_id=int(run[1]))
+        [run_date],
+    )
+    return PreviousRun(
+        as_of_date=run_date,
+        centroids=centroids,
+        highest_segment_id=int(runs["highest_segment_id"].iloc[0]),
+    )

@@ -1,0 +1,232 @@
+"""The Python models' fits on Spark: `python -m customer_segmentation.spark_fit`.
+
+dbt-spark's session method cannot run dbt Python models, so on Spark the build stops at the
+marts the fits read (customer_features, int_clv_calibration_summaries), this module runs the
+same fit functions the models run on DuckDB, and writes back every table those models write
+(`int_segmentation_fit`, `int_clv_fit`: same names, schema and columns) before dbt builds the
+rest. Settings come from the disabled models' config in dbt's manifest, so YAML stays the one
+place they are set.
+
+Size: the features are collected to the driver and fitted with scikit-learn, exactly as on
+DuckDB, up to `--local-limit` customers (default 2,000,000: about 20 doubles a customer, a
+few hundred MB of driver memory). Beyond it, k is chosen with the same rule on the fit sample
+(`fit_sample_size` rows, which is all the DuckDB fit uses to choose k too) and the final
+K-means with that k is fitted by `pyspark.ml` on every customer; see `fit_segments_distributed`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from jinja2 import Environment
+
+from customer_segmentation.clustering import (
+    FIT_COLUMN_TYPES as SEGMENTATION_TYPES,
+)
+from customer_segmentation.clustering import (
+    NamingVocabulary,
+    PreviousRun,
+    SegmentationConfig,
+    fit_segments,
+)
+from customer_segmentation.predicted_value import FIT_COLUMN_TYPES as CLV_TYPES
+from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
+from customer_segmentation.segment_matching import previous_run_from
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PACKAGE = "customer_segmentation"
+DEFAULT_LOCAL_LIMIT = 2_000_000
+
+
+def spark_settings(profiles_path: Path, target: str = "spark") -> dict[str, str]:
+    """The SparkSession settings of the dbt target, rendered as dbt renders profiles.yml
+    (env_var with a default), so both processes open the same warehouse and metastore."""
+    environment = Environment()
+    environment.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
+    rendered = environment.from_string(profiles_path.read_text()).render()
+    output = yaml.safe_load(rendered)[PACKAGE]["outputs"][target]
+    settings = {str(k): str(v) for k, v in output.get("server_side_parameters", {}).items()}
+    settings["spark.sql.ansi.enabled"] = "false"  # as dbt-spark sets it
+    # pyarrow is not a dependency; without it Spark tries Arrow, warns, and falls back anyway.
+    settings["spark.sql.execution.arrow.pyspark.enabled"] = "false"
+    return settings
+
+
+def spark_session(settings: dict[str, str]):
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("customer_segmentation.spark_fit").enableHiveSupport()
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def to_pandas(dataframe) -> pd.DataFrame:
+    """Collect as DuckDB's .df() would type it: decimals as floats (Spark gives Decimal
+    objects), so the fit sees the same numbers on both engines."""
+    from pyspark.sql import functions, types
+
+    columns = [
+        functions.col(field.name).cast("double").alias(field.name)
+        if isinstance(field.dataType, types.DecimalType)
+        else functions.col(field.name)
+        for field in dataframe.schema.fields
+    ]
+    return dataframe.select(columns).toPandas()
+
+
+class Manifest:
+    """What the fits need from dbt's manifest: relations of enabled nodes, config of the
+    Python models (disabled on Spark)."""
+
+    def __init__(self, path: Path):
+        self.data = json.loads(path.read_text())
+
+    def relation(self, name: str) -> str:
+        for unique_id, node in self.data["nodes"].items():
+            if unique_id.split(".")[-1] == name and node["resource_type"] in ("model", "seed"):
+                return node["relation_name"]
+        raise KeyError(f"{name} is not an enabled model or seed in the manifest")
+
+    def python_model(self, name: str) -> dict:
+        unique_id = f"model.{PACKAGE}.{name}"
+        nodes = self.data.get("disabled", {}).get(unique_id) or [self.data["nodes"].get(unique_id)]
+        node = nodes[0]
+        if node is None:
+            raise KeyError(f"{unique_id} is not in the manifest")
+        return node
+
+    def output_relation(self, name: str) -> str:
+        node = self.python_model(name)
+        return f"{node['schema']}.{node.get('alias') or name}"
+
+
+def read_previous_run_spark(spark, schema: str, as_of_date: str) -> PreviousRun | None:
+    """segment_matching.read_previous_run, through Spark: the latest stored run before
+    as_of_date, or None when the history tables do not exist yet."""
+    tables = {row.tableName for row in spark.sql(f"show tables in {schema}").collect()}
+    if not {"segmentation_runs", "segment_centroids"} <= tables:
+        return None
+    return previous_run_from(
+        lambda sql, params: to_pandas(spark.sql(sql, args=params)), schema, as_of_date
+    )
+
+
+def spark_schema(frame: pd.DataFrame, column_types: dict[str, str]):
+    from pyspark.sql import types
+
+    spark_types = {
+        "string": types.StringType(),
+        "Int64": types.LongType(),
+        "boolean": types.BooleanType(),
+        "Float64": types.DoubleType(),
+    }
+    return types.StructType(
+        [
+            types.StructField(name, spark_types[column_types.get(name, "Float64")], True)
+            for name in frame.columns
+        ]
+    )
+
+
+def write_table(spark, frame: pd.DataFrame, relation: str, column_types: dict[str, str]) -> int:
+    """Replace relation with frame (parquet), typed as the DuckDB model's table is."""
+    rows = [
+        [None if value is pd.NA or value is None or value != value else value for value in row]
+        for row in frame.astype(object).itertuples(index=False, name=None)
+    ]
+    rows = [[v.item() if isinstance(v, np.generic) else v for v in row] for row in rows]
+    dataframe = spark.createDataFrame(rows, spark_schema(frame, column_types))
+    schema = relation.split(".")[0]
+    spark.sql(f"create schema if not exists {schema}")
+    dataframe.write.mode("overwrite").format("parquet").saveAsTable(relation)
+    return len(rows)
+
+
+def fit_segmentation(spark, manifest: Manifest, local_limit: int) -> pd.DataFrame:
+    node = manifest.python_model("int_segmentation_fit")
+    meta = node["config"]["meta"]
+    settings = SegmentationConfig.for_format(meta["segmentation"], meta["raw_format"])
+    as_of = to_pandas(spark.table(manifest.relation("int_as_of_date")))
+    as_of_date = str(as_of["as_of_date"].iloc[0])[:10]
+    vocabulary = NamingVocabulary(
+        archetypes=to_pandas(spark.table(manifest.relation("segment_archetypes"))),
+        descriptors=to_pandas(spark.table(manifest.relation("segment_descriptors"))),
+    )
+    previous = read_previous_run_spark(spark, meta["history_schema"], as_of_date)
+    features_table = spark.table(manifest.relation("customer_features"))
+    n_customers = features_table.count()
+    if n_customers > local_limit:
+        return fit_segments_distributed(
+            features_table, settings, vocabulary, previous, as_of_date
+        ).to_frame()
+    return fit_segments(
+        to_pandas(features_table), settings, vocabulary, previous, as_of_date
+    ).to_frame()
+
+
+def fit_segments_distributed(features_table, settings, vocabulary, previous, as_of_date):
+    """Beyond the local limit: placeholder until the pyspark.ml path lands."""
+    raise SystemExit(
+        f"customer_features has more rows than --local-limit; the pyspark.ml path is not "
+        f"implemented yet (settings {settings.seed})"
+    )
+
+
+def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
+    meta = manifest.python_model("int_clv_fit")["config"]["meta"]
+    settings = PredictionSettings(
+        time_unit_days=float(meta["clv_time_unit_days"]),
+        horizon_days=float(meta["clv_horizon_days"]),
+        discount_rate=float(meta["clv_discount_rate"]),
+    )
+    summaries = to_pandas(spark.table(manifest.relation("int_clv_calibration_summaries")))
+    return fit_predicted_value(summaries, settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m customer_segmentation.spark_fit", description=__doc__.split("\n")[0]
+    )
+    target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    parser.add_argument("--manifest", type=Path, default=target_dir / "manifest.json")
+    parser.add_argument("--profiles", type=Path, default=PROJECT_DIR / "profiles.yml")
+    parser.add_argument("--target", default="spark")
+    parser.add_argument("--local-limit", type=int, default=DEFAULT_LOCAL_LIMIT)
+    parser.add_argument(
+        "--skip-segmentation",
+        action="store_true",
+        help="only the CLV fit (segment_mode=assign: the SQL twin assigns the segments)",
+    )
+    args = parser.parse_args(argv)
+    manifest = Manifest(args.manifest)
+    spark = spark_session(spark_settings(args.profiles, args.target))
+    try:
+        if not args.skip_segmentation:
+            relation = manifest.output_relation("int_segmentation_fit")
+            rows = write_table(
+                spark,
+                fit_segmentation(spark, manifest, args.local_limit),
+                relation,
+                SEGMENTATION_TYPES,
+            )
+            print(f"spark_fit: {relation}: {rows} rows")
+        relation = manifest.output_relation("int_clv_fit")
+        rows = write_table(spark, fit_clv(spark, manifest), relation, CLV_TYPES)
+        print(f"spark_fit: {relation}: {rows} rows")
+    finally:
+        spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
