@@ -116,3 +116,33 @@
 {% macro spark__json_text(expression, key) -%}
     get_json_object({{ expression }}, '$.{{ key }}')
 {%- endmacro %}
+
+
+{% macro thousands_separated(expression) -%}
+    {#- A whole number as text with comma thousands separators: 12,345. -#}
+    {{ return(adapter.dispatch('thousands_separated', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__thousands_separated(expression) -%}
+    format('{:,}', {{ expression }})
+{%- endmacro %}
+
+{% macro spark__thousands_separated(expression) -%}
+    format_number({{ expression }}, 0)
+{%- endmacro %}
+
+
+{% macro general_number_text(expression) -%}
+    {#- A number as C's printf('%g') writes it: six significant digits, no trailing zeros. -#}
+    {{ return(adapter.dispatch('general_number_text', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__general_number_text(expression) -%}
+    printf('%g', {{ expression }})
+{%- endmacro %}
+
+{% macro spark__general_number_text(expression) -%}
+    {#- Java's %g keeps trailing zeros (2000.00): strip them, then a bare point. -#}
+    regexp_replace(regexp_replace(format_string('%.6g', cast({{ expression }} as double)),
+        '(\\.[0-9]*?)0+$', '$1'), '\\.$', '')
+{%- endmacro %}

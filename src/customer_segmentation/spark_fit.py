@@ -138,8 +138,21 @@ def spark_schema(frame: pd.DataFrame, column_types: dict[str, str]):
     )
 
 
+def check_fit_frame(frame: pd.DataFrame, relation: str) -> None:
+    """The Python models' own dbt tests (fit_row_id unique and not null, row_kind not null),
+    which cannot run on Spark, where the models are disabled: checked before writing."""
+    problems = []
+    if frame["fit_row_id"].isna().any() or frame["fit_row_id"].duplicated().any():
+        problems.append("fit_row_id is not a unique, non-null key")
+    if frame["row_kind"].isna().any():
+        problems.append("row_kind has nulls")
+    if problems:
+        raise ValueError(f"{relation}: {'; '.join(problems)}")
+
+
 def write_table(spark, frame: pd.DataFrame, relation: str, column_types: dict[str, str]) -> int:
     """Replace relation with frame (parquet), typed as the DuckDB model's table is."""
+    check_fit_frame(frame, relation)
     rows = [
         [None if value is pd.NA or value is None or value != value else value for value in row]
         for row in frame.astype(object).itertuples(index=False, name=None)

@@ -7,7 +7,7 @@ rfm_segment_names as (
 ),
 
 scores as (
-    select unnest([1, 2, 3, 4, 5]) as score
+    select score from (values (1), (2), (3), (4), (5)) as scores (score)
 ),
 
 every_code as (

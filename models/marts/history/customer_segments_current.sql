@@ -61,8 +61,8 @@ final as (
         previous_snapshot.segment_name as previous_segment_name,
         coalesce(previous_snapshot.segment_id <> customer_segments.segment_id, false) as has_changed_segment,
         coalesce(streak_start.first_date_in_streak, customer_segments.as_of_date) as segment_changed_date,
-        customer_segments.as_of_date
-        - coalesce(streak_start.first_date_in_streak, customer_segments.as_of_date) as days_in_segment
+        {{ dbt.datediff('coalesce(streak_start.first_date_in_streak, customer_segments.as_of_date)',
+            'customer_segments.as_of_date', 'day') }} as days_in_segment
     from customer_segments
     left join previous_snapshot
         on customer_segments.customer_id = previous_snapshot.customer_id

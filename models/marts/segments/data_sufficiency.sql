@@ -92,8 +92,8 @@ final as (
             when observed_value is null then 'unknown: the data gives no value for this check'
             when observed_value >= minimum_value then 'sufficient'
             else
-                'limited: ' || printf('%g', observed_value) || ' is under the minimum of '
-                || printf('%g', minimum_value)
+                'limited: ' || {{ general_number_text('observed_value') }} || ' is under the minimum of '
+                || {{ general_number_text('minimum_value') }}
         end as result,
         what_it_means
     from checks

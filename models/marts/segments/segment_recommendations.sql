@@ -35,8 +35,8 @@ final as (
         concat_ws(
             ' · ',
             segment_profiles.segment_name,
-            format('{:,} customers', segment_profiles.customer_count),
-            printf('%.0f%% of revenue', 100 * segment_profiles.revenue_share),
+            {{ thousands_separated('segment_profiles.customer_count') }} || ' customers',
+            printf('%.0f%% of revenue', cast(100 * segment_profiles.revenue_share as double)),
             segment_playbook.recommended_action,
             'KPI: ' || segment_playbook.kpi_to_watch,
             case
