@@ -17,6 +17,10 @@ AS_OF_DATE ?=
 # fit: refit K-means; assign: reuse the stored centroids (refits anyway when segment_drift says
 # the stored model is stale).
 SEGMENT_MODE ?= fit
+# duckdb (one file, the default) or spark (dbt-spark's session method, local[2]; see README
+# "When you outgrow one machine"). SPARK_DIR holds the Spark warehouse and metastore.
+TARGET ?= duckdb
+SPARK_DIR ?= .spark
 
 # The bundled demo data, used when no RAW_DIR is given (git-ignored).
 DEMO_DIR := data/demo
@@ -27,6 +31,12 @@ EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
 DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(SEGMENT_MODE)"}
 FIT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "fit"}
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
+# Spark in local mode talks to itself only (loopback), with its files under SPARK_DIR.
+SPARK_ENV := SPARK_LOCAL_IP=127.0.0.1 SPARK_DIR="$(abspath $(SPARK_DIR))"
+SPARK_DBT := $(SPARK_ENV) $(BIN)/dbt
+# The marts the fits read, and everything they need: built before the fits on Spark.
+SPARK_FIT_INPUTS := +customer_features +int_clv_calibration_summaries +int_as_of_date \
+	segment_archetypes segment_descriptors
 
 # What stakeholders read, made from the built warehouse (reports/ is git-ignored).
 FIGURES_DIR := reports/figures
@@ -34,7 +44,8 @@ REPORTS_DIR := reports
 # The browser check drives this Chromium (Debian's package) through Playwright.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
-.PHONY: help venv demo build figures report docs docs-serve export backfill test browser lint clean
+.PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
+	export backfill test test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
@@ -53,6 +64,22 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# The Spark target's packages, only when it is used, into the same .venv (own stamp file).
+spark-venv: venv $(VENV)/.installed-spark java-17
+
+$(VENV)/.installed-spark: requirements-spark.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	@touch $@
+
+# pyspark 4 runs on Java 17 or later.
+java-17:
+	@version=$$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1); \
+	if [ -z "$$version" ] || [ "$$version" -lt 17 ]; then \
+		echo "The Spark target needs Java 17 or later (java -version says: $${version:-no java})."; \
+		echo "Install it with: sudo apt-get install -y openjdk-17-jre-headless"; \
+		exit 1; \
+	fi
+
 # The demo is generated only when it is the input; a RAW_DIR you pass is never written to.
 demo: venv
 	@if [ ! -f "$(DEMO_DIR)/order_lines.csv" ]; then \
@@ -61,7 +88,9 @@ demo: venv
 			--seed $(DEMO_SEED) --out $(DEMO_DIR); \
 	fi
 
-build: venv $(if $(RAW_DIR),,demo)
+build: build-$(TARGET)
+
+build-duckdb: venv $(if $(RAW_DIR),,demo)
 	$(DBT) seed --full-refresh --vars '$(DBT_VARS)'
 	$(DBT) build --vars '$(DBT_VARS)'
 	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(BIN)/python -m customer_segmentation.drift --db "$(DUCKDB_PATH)"; then \
@@ -73,6 +102,25 @@ build: venv $(if $(RAW_DIR),,demo)
 	@echo "Warehouse: $(DUCKDB_PATH)   (duckdb $(DUCKDB_PATH) -c 'select * from customer_rfm limit 5')"
 	@echo "Report:    $(REPORTS_DIR)/segment_report.html   (and .md; figures in $(FIGURES_DIR))"
 	@echo "Docs:      file://$(CURDIR)/target/static_index.html   (or make docs-serve)"
+
+# Spark: dbt-spark's session method runs no dbt Python models, so the fits run between two dbt
+# steps: the SQL up to the marts they read, the fits (same code, written back as the tables the
+# Python models write on DuckDB), then every other model and every test. Figures, report and
+# docs read the DuckDB file, so they are not made here.
+SPARK_VARS := --target spark --vars '$(DBT_VARS)'
+build-spark: spark-venv $(if $(RAW_DIR),,demo)
+	@if [ "$(RAW_FORMAT)" != "canonical" ]; then \
+		echo "RAW_FORMAT=$(RAW_FORMAT) is not ported to Spark yet: only canonical runs there."; \
+		exit 2; \
+	fi
+	$(SPARK_DBT) seed --full-refresh $(SPARK_VARS)
+	$(SPARK_DBT) run --select $(SPARK_FIT_INPUTS) $(SPARK_VARS)
+	$(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark_fit \
+		$(if $(filter assign,$(SEGMENT_MODE)),--skip-segmentation)
+	$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_VARS)
+	$(SPARK_DBT) test $(SPARK_VARS)
+	@echo ""
+	@echo "Spark warehouse: $(SPARK_DIR)/warehouse (schema customer_segmentation; metastore in $(SPARK_DIR))"
 
 # Figures (PNG + manifest.json) from the built warehouse, read-only.
 figures: venv
@@ -114,6 +162,31 @@ test: venv browser
 	$(BIN)/ruff format --check src
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
+	@if [ "$$CI" = "true" ] || java -version 2>&1 | grep -q 'version "\(1[7-9]\|[2-9][0-9]\)'; then \
+		$(MAKE) --no-print-directory test-spark; \
+	else \
+		echo "No Java 17: the Spark tests (make test-spark) are skipped."; \
+	fi
+
+# The fixture (the pytest demo: 2,000 customers, seed 11, currencies on) built on Spark with
+# every dbt test, then compared with a DuckDB build of the same files (test_spark_parity.py).
+# In CI (CI=true, root) Java 17 is installed from the OS packages when missing.
+SPARK_TEST_DIR := $(CURDIR)/.spark/test
+test-spark: venv
+	@if [ "$$CI" = "true" ] && ! java -version >/dev/null 2>&1; then \
+		echo "Installing openjdk-17-jre-headless (CI=true)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+	@$(MAKE) --no-print-directory spark-venv
+	rm -rf "$(SPARK_TEST_DIR)"
+	$(BIN)/python -m customer_segmentation.demo_data --customers 2000 --seed 11 --currencies \
+		--out "$(SPARK_TEST_DIR)/raw" --no-progress
+	DBT_TARGET_PATH="$(SPARK_TEST_DIR)/target" DBT_LOG_PATH="$(SPARK_TEST_DIR)/target/logs" \
+		$(MAKE) --no-print-directory build-spark RAW_DIR="$(SPARK_TEST_DIR)/raw" \
+		SPARK_DIR="$(SPARK_TEST_DIR)/spark"
+	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py
 
 # Chromium for the browser check, from the OS packages. In CI (CI=true, root) it is installed
 # when missing, and the check then must run; elsewhere a missing Chromium only skips it.

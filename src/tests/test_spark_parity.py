@@ -1,0 +1,177 @@
+"""The same fixture built on DuckDB and on Spark gives the same marts, row by row.
+
+`make test-spark` builds the fixture on Spark (every dbt test runs there) and then runs this
+module with SPARK_PARITY_DIR set to that build; here the same raw folder is built on DuckDB
+and the main marts are compared. Without SPARK_PARITY_DIR (plain `pytest`) the module is
+skipped: it needs Java 17 and the Spark packages (requirements-spark.txt). When the variable
+is set, a missing or broken Spark build fails the tests instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PROJECT_DIR, assert_succeeded, build_warehouse
+
+pytestmark = [pytest.mark.dbt, pytest.mark.spark, pytest.mark.usefixtures("dbt_available")]
+
+PARITY_DIR = os.environ.get("SPARK_PARITY_DIR")
+if not PARITY_DIR:
+    pytest.skip(
+        "SPARK_PARITY_DIR is not set: run `make test-spark` (needs Java 17)",
+        allow_module_level=True,
+    )
+
+SCHEMA = "customer_segmentation"
+# Marts compared value by value (key, then every column).
+ROW_BY_ROW = {
+    "customer_rfm": "customer_id",
+    "customer_engagement": "customer_id",
+    "customer_features": "customer_id",
+    "customers": "customer_id",
+    "customer_value": "customer_id",
+}
+STAGING = [
+    "stg_canonical__customers",
+    "stg_canonical__order_lines",
+    "stg_canonical__products",
+    "stg_canonical__web_sessions",
+    "stg_canonical__marketing_events",
+    "stg_canonical__support_tickets",
+    "stg_canonical__survey_responses",
+    "stg_canonical__product_reviews",
+    "stg_canonical__exchange_rates",
+]
+
+
+@pytest.fixture(scope="module")
+def spark_build():
+    """The Spark warehouse that `make test-spark` built: its raw folder and a session on it."""
+    parity_dir = Path(PARITY_DIR)
+    raw_dir = parity_dir / "raw"
+    assert (raw_dir / "customers.csv").exists(), f"no fixture raw folder at {raw_dir}"
+    os.environ["SPARK_DIR"] = str(parity_dir / "spark")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from customer_segmentation.spark_fit import spark_session, spark_settings
+
+    spark = spark_session(spark_settings(PROJECT_DIR / "profiles.yml"))
+    yield raw_dir, spark
+    spark.stop()
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(spark_build, tmp_path_factory):
+    raw_dir, _ = spark_build
+    build = build_warehouse(raw_dir, tmp_path_factory.mktemp("parity_duckdb"))
+    assert_succeeded(build)
+    return build
+
+
+def _spark_frame(spark, relation: str) -> pd.DataFrame:
+    from customer_segmentation.spark_fit import to_pandas
+
+    return to_pandas(spark.table(relation))
+
+
+def _duckdb_frame(build, relation: str) -> pd.DataFrame:
+    import duckdb
+
+    with duckdb.connect(str(build.db_path), read_only=True) as connection:
+        return connection.execute(f"select * from {relation}").df()
+
+
+def _normalised(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Same column order, rows by key, and one representation per kind of value (dates and
+    timestamps as ISO text, numbers as floats, missing as None)."""
+    frame = frame[sorted(frame.columns)].sort_values(key, kind="mergesort").reset_index(drop=True)
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+            out[column] = pd.to_numeric(values, errors="coerce").astype("float64")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object)
+        else:
+            out[column] = values.map(
+                lambda v: (
+                    None
+                    if v is None or v is pd.NA or v != v
+                    else str(v)[:19]
+                    if hasattr(v, "isoformat")
+                    else v
+                )
+            )
+    return pd.DataFrame(out)
+
+
+def _assert_same_rows(duck: pd.DataFrame, spark: pd.DataFrame, key: str, name: str) -> None:
+    assert sorted(duck.columns) == sorted(spark.columns), f"{name}: columns differ"
+    assert len(duck) == len(spark), f"{name}: {len(duck)} rows on DuckDB, {len(spark)} on Spark"
+    duck, spark = _normalised(duck, key), _normalised(spark, key)
+    for column in duck.columns:
+        left, right = duck[column], spark[column]
+        if left.dtype == "float64" or right.dtype == "float64":
+            left = pd.to_numeric(left, errors="coerce").to_numpy(dtype=float)
+            right = pd.to_numeric(right, errors="coerce").to_numpy(dtype=float)
+            same = np.isclose(left, right, rtol=1e-9, atol=1e-9, equal_nan=True)
+        else:
+            same = (left.isna() & right.isna()) | (left == right)
+            same = np.asarray(same, dtype=bool)
+        bad = np.flatnonzero(~same)
+        assert not len(bad), (
+            f"{name}.{column}: {len(bad)} rows differ, e.g. {key}={duck[key].iloc[bad[0]]}: "
+            f"DuckDB {duck[column].iloc[bad[0]]!r}, Spark {spark[column].iloc[bad[0]]!r}"
+        )
+
+
+@pytest.mark.parametrize("mart", sorted(ROW_BY_ROW))
+def test_mart_is_identical_on_both_engines(mart, spark_build, duckdb_build):
+    _, spark = spark_build
+    key = ROW_BY_ROW[mart]
+    _assert_same_rows(
+        _duckdb_frame(duckdb_build, mart), _spark_frame(spark, f"{SCHEMA}.{mart}"), key, mart
+    )
+
+
+def test_rfm_scores_identical(spark_build, duckdb_build):
+    """The RFM scores and codes, the mart's point, spelled out on their own."""
+    _, spark = spark_build
+    columns = ["customer_id", "recency_score", "frequency_score", "monetary_score", "rfm_code"]
+    duck = _duckdb_frame(duckdb_build, "customer_rfm")[columns].sort_values("customer_id")
+    other = _spark_frame(spark, f"{SCHEMA}.customer_rfm")[columns].sort_values("customer_id")
+    assert duck.astype(str).values.tolist() == other.astype(str).values.tolist()
+
+
+def test_staging_and_quarantine_row_counts_match(spark_build, duckdb_build):
+    _, spark = spark_build
+    for model in STAGING:
+        duck = len(_duckdb_frame(duckdb_build, f"main_staging.{model}"))
+        other = spark.table(f"{SCHEMA}_staging.{model}").count()
+        assert duck == other, f"{model}: {duck} rows on DuckDB, {other} on Spark"
+    counts = "select reason_code, count(*) as n from {} group by reason_code order by reason_code"
+    duck = _duckdb_frame(duckdb_build, "quarantine")
+    duck_counts = duck.groupby("reason_code").size().sort_index().to_dict()
+    other_counts = {
+        row.reason_code: row.n for row in spark.sql(counts.format(f"{SCHEMA}.quarantine")).collect()
+    }
+    assert duck_counts == other_counts
+
+
+def test_segments_agree(spark_build, duckdb_build, record_property):
+    """Same seed, same features, same scikit-learn fit: the same segments (ARI reported)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    _, spark = spark_build
+    duck = _duckdb_frame(duckdb_build, "customer_segments").sort_values("customer_id")
+    other = _spark_frame(spark, f"{SCHEMA}.customer_segments").sort_values("customer_id")
+    assert duck["customer_id"].tolist() == other["customer_id"].tolist()
+    ari = adjusted_rand_score(duck["segment_id"], other["segment_id"])
+    record_property("segments_ari", ari)
+    print(f"customer_segments: ARI between DuckDB and Spark = {ari:.6f}")
+    assert ari == 1.0
+    assert duck["segment_id"].tolist() == other["segment_id"].tolist()
+    assert duck["segment_name"].tolist() == other["segment_name"].tolist()
