@@ -7,7 +7,8 @@ rfm_segment_names as (
 ),
 
 scores as (
-    select score from (values (1), (2), (3), (4), (5)) as scores (score)
+    {#- A VALUES table: the alias is what names its column alike on DuckDB and Spark. #}
+    select score from (values (1), (2), (3), (4), (5)) as scores (score)  -- noqa: AL05
 ),
 
 every_code as (
