@@ -31,6 +31,7 @@ from customer_segmentation.clustering import (
     FIT_COLUMN_TYPES as SEGMENTATION_TYPES,
 )
 from customer_segmentation.clustering import (
+    ID_COLUMN,
     NamingVocabulary,
     PreviousRun,
     SegmentationConfig,
@@ -153,16 +154,32 @@ def check_fit_frame(frame: pd.DataFrame, relation: str) -> None:
 def write_table(spark, frame: pd.DataFrame, relation: str, column_types: dict[str, str]) -> int:
     """Replace relation with frame (parquet), typed as the DuckDB model's table is."""
     check_fit_frame(frame, relation)
-    rows = [
-        [None if value is pd.NA or value is None or value != value else value for value in row]
+    return write_dataframe(
+        spark.createDataFrame(python_rows(frame), spark_schema(frame, column_types)), relation
+    )
+
+
+def python_rows(frame: pd.DataFrame) -> list[list]:
+    """Rows of plain Python values, missing as None, for spark.createDataFrame."""
+    return [
+        [
+            None
+            if value is pd.NA or value is None or value != value
+            else value.item()
+            if isinstance(value, np.generic)
+            else value
+            for value in row
+        ]
         for row in frame.astype(object).itertuples(index=False, name=None)
     ]
-    rows = [[v.item() if isinstance(v, np.generic) else v for v in row] for row in rows]
-    dataframe = spark.createDataFrame(rows, spark_schema(frame, column_types))
-    schema = relation.split(".")[0]
-    spark.sql(f"create schema if not exists {schema}")
+
+
+def write_dataframe(dataframe, relation: str) -> int:
+    """Replace relation with the Spark DataFrame, as a parquet table."""
+    spark = dataframe.sparkSession
+    spark.sql(f"create schema if not exists {relation.split('.')[0]}")
     dataframe.write.mode("overwrite").format("parquet").saveAsTable(relation)
-    return len(rows)
+    return spark.table(relation).count()
 
 
 def fit_segmentation(spark, manifest: Manifest, local_limit: int) -> pd.DataFrame:
@@ -180,19 +197,115 @@ def fit_segmentation(spark, manifest: Manifest, local_limit: int) -> pd.DataFram
     n_customers = features_table.count()
     if n_customers > local_limit:
         return fit_segments_distributed(
-            features_table, settings, vocabulary, previous, as_of_date
-        ).to_frame()
+            spark, features_table, settings, vocabulary, previous, as_of_date
+        )
     return fit_segments(
         to_pandas(features_table), settings, vocabulary, previous, as_of_date
     ).to_frame()
 
 
-def fit_segments_distributed(features_table, settings, vocabulary, previous, as_of_date):
-    """Beyond the local limit: placeholder until the pyspark.ml path lands."""
-    raise SystemExit(
-        f"customer_features has more rows than --local-limit; the pyspark.ml path is not "
-        f"implemented yet (settings {settings.seed})"
+def fit_segments_distributed(spark, features_table, settings, vocabulary, previous, as_of_date):
+    """Beyond the local limit: the same rule on a sample, the final K-means on everyone.
+
+    The DuckDB fit already chooses k, and measures silhouette, stability, tests and rules, on
+    fixed-size samples (`fit_sample_size`, `silhouette_sample_size`, ...). Here that sample is
+    drawn in Spark and fitted by the same `fit_segments`, which gives k, the feature treatment
+    (log, impute, scaler) and named segments. Then every customer is standardised with that
+    treatment in Spark, `pyspark.ml` K-means with that k and seed is fitted on all of them, its
+    centroids are paired with the sample fit's (Hungarian, so ids and names carry over) and
+    each customer gets the nearest one. Customer, centroid and run rows describe the full fit;
+    the other rows are the sample's measurements, as on DuckDB. Returns a Spark DataFrame with
+    int_segmentation_fit's columns.
+    """
+    from pyspark.ml.clustering import KMeans
+    from pyspark.ml.feature import VectorAssembler
+    from pyspark.ml.functions import vector_to_array
+    from pyspark.sql import functions as F
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
+    n_customers = features_table.count()
+    fraction = min(1.0, 1.2 * settings.fit_sample_size / max(n_customers, 1))
+    sample = to_pandas(
+        features_table.sample(fraction=fraction, seed=settings.seed)
+        .orderBy(ID_COLUMN)
+        .limit(settings.fit_sample_size)
     )
+    fit = fit_segments(sample, settings, vocabulary, previous, as_of_date)
+    used = fit.features[fit.features["is_feature_used"]].reset_index(drop=True)
+    z_columns = []
+    for position, feature in enumerate(used.itertuples()):
+        value = F.col(feature.feature_name).cast("double")
+        if feature.is_log_transformed:
+            value = F.signum(value) * F.log1p(F.abs(value))
+        value = F.coalesce(value, F.lit(float(feature.impute_value)))
+        z_columns.append(
+            ((value - float(feature.scaler_mean)) / float(feature.scaler_scale)).alias(
+                f"z_{position}"
+            )
+        )
+    vectors = VectorAssembler(
+        inputCols=[f"z_{i}" for i in range(len(z_columns))], outputCol="features"
+    ).transform(features_table.select(F.col(ID_COLUMN).cast("string").alias(ID_COLUMN), *z_columns))
+    k = int(fit.run["k"].iloc[0])
+    model = KMeans(k=k, seed=settings.seed, maxIter=300, tol=1e-6).fit(vectors)
+    centers = np.array(model.clusterCenters())
+    sample_centers = fit.centroids.pivot(
+        index="segment_id", columns="feature_name", values="centroid_z_score"
+    )[list(used["feature_name"])]
+    rows, columns = linear_sum_assignment(cdist(centers, sample_centers.to_numpy()))
+    segment_of = {int(r): int(sample_centers.index[c]) for r, c in zip(rows, columns, strict=True)}
+    names = fit.segments.set_index("segment_id")
+
+    def by_cluster(values: dict):
+        return F.create_map(*[F.lit(x) for pair in values.items() for x in pair])
+
+    center_arrays = F.array(*[F.array(*[F.lit(float(v)) for v in center]) for center in centers])
+    squared = F.zip_with(
+        vector_to_array("features"),
+        F.element_at(center_arrays, F.col("prediction") + 1),
+        lambda a, b: (a - b) * (a - b),
+    )
+    assigned = model.transform(vectors).select(
+        ID_COLUMN,
+        by_cluster(segment_of)[F.col("prediction")].alias("segment_id"),
+        F.sqrt(F.aggregate(squared, F.lit(0.0), lambda total, x: total + x)).alias(
+            "distance_to_centroid"
+        ),
+    )
+    segment_names = {s: names.at[s, "segment_name"] for s in segment_of.values()}
+    archetypes = {s: names.at[s, "segment_archetype"] for s in segment_of.values()}
+    customers = assigned.select(
+        F.concat(F.lit("customer|"), F.col(ID_COLUMN)).alias("fit_row_id"),
+        F.lit("customer").alias("row_kind"),
+        ID_COLUMN,
+        F.col("segment_id").cast("long").alias("segment_id"),
+        by_cluster(segment_names)[F.col("segment_id")].alias("segment_name"),
+        by_cluster(archetypes)[F.col("segment_id")].alias("segment_archetype"),
+        "distance_to_centroid",
+    )
+    frame = fit.to_frame()
+    frame = frame[frame["row_kind"] != "customer"].reset_index(drop=True)
+    scaler = used.set_index("feature_name")
+    for cluster, segment_id in segment_of.items():
+        for name, z_score in zip(used["feature_name"], centers[cluster], strict=True):
+            row = (
+                (frame["row_kind"] == "centroid")
+                & (frame["segment_id"] == segment_id)
+                & (frame["feature_name"] == name)
+            )
+            frame.loc[row, "centroid_z_score"] = float(z_score)
+            frame.loc[row, "centroid_value"] = float(
+                z_score * scaler.at[name, "scaler_scale"] + scaler.at[name, "scaler_mean"]
+            )
+    run = frame["row_kind"] == "run"
+    frame.loc[run, "scored_customer_count"] = n_customers
+    frame.loc[run, "distance_p95"] = float(
+        assigned.select(F.percentile_approx("distance_to_centroid", 0.95, 10000)).first()[0]
+    )
+    check_fit_frame(frame, "int_segmentation_fit (sample rows)")
+    others = spark.createDataFrame(python_rows(frame), spark_schema(frame, SEGMENTATION_TYPES))
+    return others.unionByName(customers, allowMissingColumns=True)
 
 
 def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
@@ -226,11 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.skip_segmentation:
             relation = manifest.output_relation("int_segmentation_fit")
-            rows = write_table(
-                spark,
-                fit_segmentation(spark, manifest, args.local_limit),
-                relation,
-                SEGMENTATION_TYPES,
+            fitted = fit_segmentation(spark, manifest, args.local_limit)
+            rows = (
+                write_table(spark, fitted, relation, SEGMENTATION_TYPES)
+                if isinstance(fitted, pd.DataFrame)
+                else write_dataframe(fitted, relation)
             )
             print(f"spark_fit: {relation}: {rows} rows")
         relation = manifest.output_relation("int_clv_fit")

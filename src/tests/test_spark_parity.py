@@ -96,16 +96,17 @@ def _normalised(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         elif pd.api.types.is_datetime64_any_dtype(values):
             out[column] = values.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object)
         else:
-            out[column] = values.map(
-                lambda v: (
-                    None
-                    if v is None or v is pd.NA or v != v
-                    else str(v)[:19]
-                    if hasattr(v, "isoformat")
-                    else v
-                )
-            )
+            out[column] = values.map(_plain_value)
     return pd.DataFrame(out)
+
+
+def _plain_value(value):
+    """Spark gives dates as datetime.date, DuckDB (through pandas) as timestamps at midnight."""
+    if value is None or value is pd.NA or value != value:
+        return None
+    if hasattr(value, "isoformat"):
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 def _assert_same_rows(duck: pd.DataFrame, spark: pd.DataFrame, key: str, name: str) -> None:
@@ -175,3 +176,29 @@ def test_segments_agree(spark_build, duckdb_build, record_property):
     assert ari == 1.0
     assert duck["segment_id"].tolist() == other["segment_id"].tolist()
     assert duck["segment_name"].tolist() == other["segment_name"].tolist()
+
+
+def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property):
+    """The pyspark.ml path (for feature marts beyond --local-limit), forced here with a limit of
+    100 customers: k chosen by the same rule, every customer assigned by Spark's K-means."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from customer_segmentation.spark_fit import Manifest, fit_segmentation
+
+    _, spark = spark_build
+    manifest = Manifest(Path(PARITY_DIR) / "target" / "manifest.json")
+    fitted = fit_segmentation(spark, manifest, local_limit=100)
+    assert not isinstance(fitted, pd.DataFrame), "the limit did not select the pyspark.ml path"
+    customers = (
+        fitted.where("row_kind = 'customer'")
+        .select("customer_id", "segment_id")
+        .toPandas()
+        .sort_values("customer_id")
+    )
+    duck = _duckdb_frame(duckdb_build, "customer_segments").sort_values("customer_id")
+    assert customers["customer_id"].tolist() == duck["customer_id"].tolist()
+    assert customers["segment_id"].nunique() == duck["segment_id"].nunique()
+    ari = adjusted_rand_score(duck["segment_id"], customers["segment_id"])
+    record_property("distributed_segments_ari", ari)
+    print(f"pyspark.ml path vs DuckDB scikit-learn fit: ARI = {ari:.4f}")
+    assert ari >= 0.8
