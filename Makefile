@@ -54,7 +54,10 @@ help:
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
+	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
+	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
 	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE DEMO_CUSTOMERS DEMO_SEED"
+	@echo "           TARGET SPARK_DIR"
 
 venv: $(VENV)/.installed
 
@@ -65,7 +68,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@touch $@
 
 # The Spark target's packages, only when it is used, into the same .venv (own stamp file).
-spark-venv: venv $(VENV)/.installed-spark java-17
+spark-venv: java-17 venv $(VENV)/.installed-spark
 
 $(VENV)/.installed-spark: requirements-spark.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
@@ -212,4 +215,5 @@ lint: venv
 		models/marts/marketing_campaign
 
 clean:
-	rm -rf target logs reports $(DEMO_DIR) data/demo_true_types.csv warehouse.duckdb warehouse.duckdb.wal
+	rm -rf target logs reports $(DEMO_DIR) data/demo_true_types.csv warehouse.duckdb warehouse.duckdb.wal \
+		.spark

@@ -146,3 +146,19 @@
     regexp_replace(regexp_replace(format_string('%.6g', cast({{ expression }} as double)),
         '(\\.[0-9]*?)0+$', '$1'), '\\.$', '')
 {%- endmacro %}
+
+
+{% macro decimal_from_double(expression, scale) -%}
+    {#- A double rounded to a decimal(18, scale) as DuckDB rounds it: scaled in double first, so
+        17.365 (stored as 17.36499...) gives 17.36. Spark's plain cast reads the double as its
+        shortest text, 17.365, and rounds that up. -#}
+    {{ return(adapter.dispatch('decimal_from_double', 'customer_segmentation')(expression, scale)) }}
+{%- endmacro %}
+
+{% macro default__decimal_from_double(expression, scale) -%}
+    cast({{ expression }} as decimal(18, {{ scale }}))
+{%- endmacro %}
+
+{% macro spark__decimal_from_double(expression, scale) -%}
+    cast(round(({{ expression }}) * 1e{{ scale }}, 0) / 1e{{ scale }} as decimal(18, {{ scale }}))
+{%- endmacro %}

@@ -50,11 +50,11 @@ valued as (
         / nullif(margins_aggregated.known_cost_revenue_amount, 0) as gross_margin_rate,
         margins_aggregated.known_cost_revenue_amount
         / nullif(purchases.monetary_amount, 0) as cost_known_revenue_share,
-        {#- Divided as doubles (DuckDB's decimal division), then rounded: Spark would divide the
-            decimals exactly and round 17.365 up where DuckDB's double 17.36499... rounds down. #}
-        cast(
-            cast(purchases.gross_sales_amount as double) / nullif(purchases.order_count, 0) as decimal(18, 2)
-        ) as average_order_value_amount,
+        {#- Divided as doubles, as DuckDB divides decimals, and rounded as DuckDB rounds a double,
+            so both engines give the same cents. #}
+        {{ decimal_from_double(
+            'cast(purchases.gross_sales_amount as double) / nullif(purchases.order_count, 0)', 2) }}
+            as average_order_value_amount,
         {{ dbt.datediff('purchases.first_purchase_date', 'purchases.last_purchase_date', 'day') }}
         / nullif(purchases.order_count - 1, 0) as avg_days_between_orders,
         cast(
