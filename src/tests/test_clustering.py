@@ -367,5 +367,6 @@ def test_the_sql_twin_declares_every_fit_column_with_its_type():
 
     macro = (SEEDS.parent / "macros" / "segmentation_fit_columns.sql").read_text()
     declared = dict(re.findall(r"\('(\w+)', '(\w+)'\)", macro))
-    sql_types = {"string": "varchar", "Int64": "bigint", "boolean": "boolean", "Float64": "double"}
+    # `string`, not varchar: DuckDB reads it as VARCHAR; Spark takes no varchar without length.
+    sql_types = {"string": "string", "Int64": "bigint", "boolean": "boolean", "Float64": "double"}
     assert declared == {name: sql_types[kind] for name, kind in FIT_COLUMN_TYPES.items()}
