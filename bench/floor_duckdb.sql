@@ -32,8 +32,12 @@ CREATE OR REPLACE TEMP MACRO parse_decimal(x) AS
         THEN try_cast(clean_text(x) AS decimal(18, 4)) END;
 CREATE OR REPLACE TEMP MACRO parse_date(x) AS
     CASE WHEN regexp_full_match(clean_text(x), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(clean_text(x) AS date) END;
--- ISO 8601 with an optional offset; without one it is UTC.
-CREATE OR REPLACE TEMP MACRO parse_timestamp(x) AS try_cast(try_cast(clean_text(x) AS timestamptz) AS timestamp);
+-- ISO 8601 with an optional offset; without one it is UTC. The usual 'YYYY-MM-DD HH:MM:SS'
+-- (no room for an offset) takes the plain cast, several times cheaper than the time zone one.
+CREATE OR REPLACE TEMP MACRO parse_timestamp(x) AS coalesce(
+    CASE WHEN length(x) = 19 AND x[11] = ' ' AND x[14] = ':' AND x[17] = ':' THEN try_cast(x AS timestamp) END,
+    try_cast(try_cast(clean_text(x) AS timestamptz) AS timestamp)
+);
 CREATE OR REPLACE TEMP MACRO raw_csv(file_name) AS TABLE
     SELECT * FROM read_csv(getvariable('raw_dir') || '/' || file_name, all_varchar = true, header = true);
 
