@@ -94,7 +94,6 @@
     {#- The shared tail of every base model. record_key is built from the raw text, so a row
         whose key does not parse can still be found; raw_record is kept only where quarantine
         shows it. -#}
-        md5({{ raw_record(raw_columns) }}) as raw_row_id,
         {% for column_name in key_columns -%}
             coalesce(raw_{{ column_name }}, '') {%- if not loop.last %} || '|' || {% endif %}
         {%- endfor %} as record_key,
