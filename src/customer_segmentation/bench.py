@@ -69,6 +69,10 @@ class Step:
     ratio_to_floor: float | None = None
     status: str = "ok"
     log: str | None = None
+    # The machine's 1-minute load average when the step started and ended: the numbers are
+    # only as quiet as the machine was.
+    load_before: float | None = None
+    load_after: float | None = None
 
 
 @dataclass
@@ -141,6 +145,15 @@ def ensure_data(customers: int, data_dir: Path) -> tuple[Path, int]:
     return raw_dir, int(rows["order_lines.csv"])
 
 
+def display_path(path: Path) -> str:
+    """A path relative to the project when it is inside it, so committed results do not
+    carry one machine's folders."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
+
+
 def dbt_env(work_dir: Path) -> dict:
     return {
         "DUCKDB_PATH": str(work_dir / "warehouse.duckdb"),
@@ -192,6 +205,7 @@ def run_size(customers: int, data_dir: Path, work_root: Path, memory_limit: str)
     def record(name: str, command: Sequence[str], env: dict | None = None) -> Step:
         log_path = work_dir / f"{name}.log"
         print(f"[{customers:,} customers] {name} ...", flush=True)
+        load_before = os.getloadavg()[0]
         measured = measure(command, log_path=log_path, env=env)
         step = Step(
             name,
@@ -200,10 +214,13 @@ def run_size(customers: int, data_dir: Path, work_root: Path, memory_limit: str)
             round(measured.wall_s, 2),
             round(measured.peak_rss_mb, 1),
             status=status_of(measured),
-            log=str(log_path),
+            log=display_path(log_path),
+            load_before=round(load_before, 2),
+            load_after=round(os.getloadavg()[0], 2),
         )
         print(
-            f"    {step.status}: {step.wall_s:.1f} s, peak RSS {step.peak_rss_mb:,.0f} MB",
+            f"    {step.status}: {step.wall_s:.1f} s, peak RSS {step.peak_rss_mb:,.0f} MB "
+            f"(load {step.load_before} -> {step.load_after})",
             flush=True,
         )
         run.steps.append(step)
@@ -344,17 +361,18 @@ def markdown(runs: list[SizeRun], checks: list[dict], info: dict, today: str) ->
     lines = [
         f"Measured {today} on {info['cores']} cores, {info['ram_gib']} GiB RAM "
         f"({info['platform']}; duckdb {info['versions']['duckdb']}, "
-        f"dbt-core {info['versions']['dbt-core']}), `make bench`:",
+        f"dbt-core {info['versions']['dbt-core']}), `make bench`. `load` is the 1-minute load "
+        f"average as the step started and ended; above {info['cores']}, other work competed.",
         "",
-        "| step | customers | order lines | wall (s) | peak RSS (MB) | x floor | status |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| step | customers | order lines | wall (s) | peak RSS (MB) | x floor | status | load |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for run in runs:
         for step in run.steps:
             lines.append(
                 f"| {step.name} | {step.customers:,} | {step.order_lines:,} | "
                 f"{cell(step.wall_s)} | {cell(step.peak_rss_mb, 0)} | "
-                f"{cell(step.ratio_to_floor, 2)} | {step.status} |"
+                f"{cell(step.ratio_to_floor, 2)} | {step.status} | {load_cell(step)} |"
             )
     lines += ["", "| target (largest size) | measured | limit | met |", "|---|---:|---:|---|"]
     for item in checks:
@@ -365,14 +383,22 @@ def markdown(runs: list[SizeRun], checks: list[dict], info: dict, today: str) ->
     return "\n".join(lines) + "\n"
 
 
-def slowest_nodes_markdown(run: SizeRun, limit: int = 15) -> str:
+def load_cell(step: Step) -> str:
+    if step.load_before is None or step.load_after is None:
+        return ""
+    return f"{step.load_before:.1f} -> {step.load_after:.1f}"
+
+
+def slowest_nodes_markdown(run: SizeRun, limit: int | None = None) -> str:
+    shown = run.nodes if limit is None else run.nodes[:limit]
     lines = [
-        f"Slowest dbt nodes at {run.customers:,} customers (all in the JSON):",
+        f"dbt nodes at {run.customers:,} customers, slowest first "
+        f"({len(shown)} of {len(run.nodes)}; all are in the JSON):",
         "",
         "| node | s |",
         "|---|---:|",
     ]
-    for node in run.nodes[:limit]:
+    for node in shown:
         lines.append(f"| {node['unique_id']} | {node['execution_time_s']:.1f} |")
     return "\n".join(lines) + "\n"
 
@@ -410,9 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     (args.out / f"{today}.json").write_text(json.dumps(result, indent=2) + "\n")
     table = markdown(runs, checks, info, today)
-    slowest = slowest_nodes_markdown(max(runs, key=lambda run: run.customers))
-    (args.out / f"{today}.md").write_text(table + "\n" + slowest)
-    print("\n" + table + "\n" + slowest)
+    largest = max(runs, key=lambda run: run.customers)
+    every_node = "\n".join(slowest_nodes_markdown(run) for run in runs)
+    (args.out / f"{today}.md").write_text(table + "\n" + every_node)
+    print("\n" + table + "\n" + slowest_nodes_markdown(largest, limit=25))
     if args.readme:
         update_readme(args.readme, table)
     return 0 if all(step.status == "ok" for run in runs for step in run.steps) else 1

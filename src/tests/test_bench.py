@@ -66,7 +66,16 @@ def test_rfm_engagement_nodes_are_the_models_upstream_of_the_two_marts(tmp_path)
 
 
 def step(name, customers, wall_s, peak=1000.0, status="ok"):
-    return bench.Step(name, customers, customers * 10, wall_s, peak, status=status)
+    return bench.Step(
+        name,
+        customers,
+        customers * 10,
+        wall_s,
+        peak,
+        status=status,
+        load_before=0.5,
+        load_after=1.0,
+    )
 
 
 def runs_with(large_build_s=200.0, large_pandas_s=180.0, large_clustering_s=50.0):
@@ -129,7 +138,9 @@ def test_markdown_table_has_one_row_per_step_and_the_machine(tmp_path):
     }
     table = bench.markdown(runs, bench.target_checks(runs), info, "2026-11-26")
     assert "2 cores, 23.5 GiB RAM" in table
-    assert "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 |" in table
+    assert (
+        "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  | ok | 0.5 -> 1.0 |" in table
+    )
     assert table.count("| dbt_build |") == 2
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{bench.README_START}\nold table\n{bench.README_END}\nafter\n")
