@@ -45,7 +45,7 @@ REPORTS_DIR := reports
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
-	export backfill test test-spark browser lint clean
+	export backfill bench test test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
@@ -54,6 +54,7 @@ help:
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
+	@echo "make bench   the scale benchmark (100k and 1M customers; about an hour) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
 	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE DEMO_CUSTOMERS DEMO_SEED"
@@ -159,6 +160,14 @@ backfill: venv $(if $(RAW_DIR),,demo)
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv
 	$(BIN)/python -m customer_segmentation.export --db "$(DUCKDB_PATH)" --out reports/audiences
+
+# The scale benchmark: demo data generated once into data/bench/ (git-ignored), then the
+# warehouse against a hand-written DuckDB floor and pandas, each step its own process. Not part
+# of make test: it measures, it does not assert.
+BENCH_SIZES ?= 100000 1000000
+bench: venv
+	$(BIN)/python -m customer_segmentation.bench --sizes $(BENCH_SIZES) --out bench/results \
+		--readme README.md
 
 test: venv browser
 	$(BIN)/ruff check src

@@ -57,11 +57,43 @@
 {%- endmacro %}
 
 
+{% macro with_duplicate_key_rejections(relation, key_columns, raw_columns, column_name='rejection_reasons') -%}
+    {#- Every row of relation with duplicate_key_rejections() as column_name. Only a key held by
+        two or more rows without other rejections can have a duplicate, so only its rows are
+        ranked; ranking every row was two thirds of base_canonical__order_lines' time. -#}
+    {%- set key_match -%}
+        {%- for column_name in key_columns -%}
+            {{ relation }}.{{ column_name }} = duplicate_keys.{{ column_name }}{% if not loop.last %} and {% endif %}
+        {%- endfor -%}
+    {%- endset %}
+    with duplicate_keys as (
+        select {{ key_columns | join(', ') }}
+        from {{ relation }}
+        where {{ list_size('row_rejections') }} = 0
+        group by {{ key_columns | join(', ') }}
+        having count(*) > 1
+    )
+
+    select
+        *,
+        row_rejections as {{ column_name }}
+    from {{ relation }}
+    where not exists (select 1 from duplicate_keys where {{ key_match }})
+
+    union all
+
+    select
+        *,
+        {{ duplicate_key_rejections(key_columns, raw_columns) }} as {{ column_name }}
+    from {{ relation }}
+    where exists (select 1 from duplicate_keys where {{ key_match }})
+{%- endmacro %}
+
+
 {% macro issue_summary_columns(raw_columns, key_columns) -%}
     {#- The shared tail of every base model. record_key is built from the raw text, so a row
         whose key does not parse can still be found; raw_record is kept only where quarantine
         shows it. -#}
-        md5({{ raw_record(raw_columns) }}) as raw_row_id,
         {% for column_name in key_columns -%}
             coalesce(raw_{{ column_name }}, '') {%- if not loop.last %} || '|' || {% endif %}
         {%- endfor %} as record_key,

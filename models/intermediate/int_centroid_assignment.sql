@@ -1,7 +1,5 @@
 {#- Every scored customer assigned, in SQL, to the centroids of the reference run
     (int_reference_centroids). Empty when there is no stored run to compare with. -#}
-{{ config(materialized='table') }}
-
 with
 
 reference_centroids as (

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from customer_segmentation import clv
 
@@ -203,13 +204,18 @@ FIT_COLUMNS = [
 
 
 def fit_predicted_value(summaries: pd.DataFrame, settings: PredictionSettings) -> pd.DataFrame:
-    """Both fit purposes, as the long table `int_clv_fit` stores (typed, fixed columns)."""
+    """Both fit purposes, as the long table `int_clv_fit` stores (typed, fixed columns).
+
+    BLAS is held to one thread: the likelihoods are many small vector products, and OpenBLAS's
+    spin-waiting threads made the fit three times slower beside DuckDB (68 s instead of 20 s
+    at 100,000 customers)."""
     parts = []
-    for purpose in ("production", "holdout_evaluation"):
-        rows, customers = predict_purpose(
-            summaries[summaries["fit_purpose"] == purpose], purpose, settings
-        )
-        parts.extend([pd.DataFrame(rows), customers])
+    with threadpool_limits(limits=1):
+        for purpose in ("production", "holdout_evaluation"):
+            rows, customers = predict_purpose(
+                summaries[summaries["fit_purpose"] == purpose], purpose, settings
+            )
+            parts.extend([pd.DataFrame(rows), customers])
     combined = pd.concat(parts, ignore_index=True, sort=False).reindex(columns=FIT_COLUMNS)
     for column in combined.columns:
         combined[column] = combined[column].astype(FIT_COLUMN_TYPES.get(column, "Float64"))

@@ -49,7 +49,7 @@ class RuleConfig:
 
     max_depth: int = 3
     min_leaf_share: float = 0.01  # min_samples_leaf = max(1, ceil(share * fitted rows))
-    sample_size: int = 50_000  # fit on a seeded sample of this size; fidelity uses all rows
+    sample_size: int = 20_000  # fit on a seeded sample of this size; fidelity uses all rows
     seed: int = 42
 
     def __post_init__(self) -> None:

@@ -62,10 +62,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['customer_id'], raw_columns) }} as rejection_reasons
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['customer_id'], raw_columns) }}
 ),
 
 final as (

@@ -45,10 +45,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['currency_code', 'rate_date'], raw_columns) }} as rejection_reasons
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['currency_code', 'rate_date'], raw_columns) }}
 ),
 
 final as (

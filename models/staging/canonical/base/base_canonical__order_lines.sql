@@ -70,20 +70,39 @@ order_customer_counts as (
     group by order_id
 ),
 
-converted as (
-    {#- The rate of the order date or the latest before it; the reporting currency needs none. -#}
+in_reporting_currency as (
+    select
+        *,
+        cast(1 as decimal(18, 4)) as exchange_rate
+    from parsed
+    where currency_code = '{{ reporting_currency }}'
+),
+
+in_other_currencies as (
+    {#- The rate of the order date or the latest before it. Only these lines go through the
+        as-of join, which sorts its input: every line took a third of the model's time. -#}
     select
         parsed.*,
-        order_customer_counts.customer_count,
-        case
-            when parsed.currency_code = '{{ reporting_currency }}' then 1
-            else exchange_rates.rate_to_reporting
-        end as exchange_rate
+        exchange_rates.rate_to_reporting as exchange_rate
     from parsed
-    left join order_customer_counts
-        on parsed.order_id = order_customer_counts.order_id
     {{ asof_left_join('exchange_rates', 'currency_code', 'rate_date', 'parsed.currency_code',
         'cast(parsed.ordered_at as date)') }}
+    where parsed.currency_code != '{{ reporting_currency }}'
+),
+
+priced as (
+    select * from in_reporting_currency
+    union all
+    select * from in_other_currencies
+),
+
+converted as (
+    select
+        priced.*,
+        order_customer_counts.customer_count
+    from priced
+    left join order_customer_counts
+        on priced.order_id = order_customer_counts.order_id
 ),
 
 checked as (
@@ -114,10 +133,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['order_id', 'line_number'], raw_columns) }} as rejection_reasons
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['order_id', 'line_number'], raw_columns) }}
 ),
 
 final as (

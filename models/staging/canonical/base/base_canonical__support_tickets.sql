@@ -57,10 +57,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['ticket_id'], raw_columns) }} as rejection_reasons
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['ticket_id'], raw_columns) }}
 ),
 
 final as (

@@ -50,10 +50,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['response_id'], raw_columns) }} as rejection_reasons
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['response_id'], raw_columns) }}
 ),
 
 final as (

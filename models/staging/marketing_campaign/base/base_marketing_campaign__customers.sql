@@ -99,10 +99,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        *,
-        {{ duplicate_key_rejections(['customer_id'], raw_columns) }} as keyed_rejections
-    from checked
+    {{ with_duplicate_key_rejections('checked', ['customer_id'], raw_columns, 'keyed_rejections') }}
 ),
 
 ranked_copies as (

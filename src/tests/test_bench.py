@@ -1,0 +1,157 @@
+"""The benchmark runner's own logic: what it measures and how it reports, on tiny inputs.
+
+The benchmark itself (`make bench`) is never run here, and nothing here times anything."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from customer_segmentation import bench
+
+
+def test_measure_reports_the_peak_memory_of_the_child_process_not_of_the_runner(tmp_path):
+    allocate = "buffer = bytearray(300 * 1024 * 1024); buffer[::4096] = b'x' * len(buffer[::4096])"
+    measured = bench.measure([sys.executable, "-c", allocate], log_path=tmp_path / "child.log")
+    assert measured.returncode == 0
+    assert measured.peak_rss_mb >= 300
+    assert measured.wall_s > 0
+    assert bench.status_of(measured) == "ok"
+
+
+def test_a_failing_step_is_recorded_with_its_exit_code_and_its_output_kept(tmp_path):
+    log_path = tmp_path / "fails.log"
+    measured = bench.measure(
+        [sys.executable, "-c", "import sys; print('the reason'); sys.exit(3)"], log_path=log_path
+    )
+    assert bench.status_of(measured) == "failed (exit 3)"
+    assert "the reason" in log_path.read_text()
+
+
+def write_manifest(target_dir, parent_map):
+    target_dir.mkdir(parents=True, exist_ok=True)
+    (target_dir / "manifest.json").write_text(json.dumps({"parent_map": parent_map}))
+
+
+def test_rfm_engagement_nodes_are_the_models_upstream_of_the_two_marts(tmp_path):
+    model = "model.customer_segmentation."
+    write_manifest(
+        tmp_path,
+        {
+            f"{model}customer_rfm": [f"{model}int_purchases", "seed.customer_segmentation.names"],
+            f"{model}customer_engagement": [f"{model}customers", f"{model}int_web"],
+            f"{model}int_purchases": [f"{model}stg_order_lines"],
+            f"{model}stg_order_lines": [f"{model}base_order_lines"],
+            f"{model}base_order_lines": ["source.customer_segmentation.canonical.order_lines"],
+            f"{model}customers": [],
+            f"{model}int_web": [],
+            f"{model}customer_segments": [f"{model}customer_rfm"],
+        },
+    )
+    found = bench.rfm_engagement_nodes(tmp_path)
+    assert found == {
+        f"{model}{name}"
+        for name in (
+            "customer_rfm",
+            "customer_engagement",
+            "int_purchases",
+            "stg_order_lines",
+            "base_order_lines",
+            "customers",
+            "int_web",
+        )
+    }
+
+
+def step(name, customers, wall_s, peak=1000.0, status="ok"):
+    return bench.Step(
+        name,
+        customers,
+        customers * 10,
+        wall_s,
+        peak,
+        status=status,
+        load_before=0.5,
+        load_after=1.0,
+    )
+
+
+def runs_with(large_build_s=200.0, large_pandas_s=180.0, large_clustering_s=50.0):
+    small = bench.SizeRun(100_000, 1_000_000)
+    small.steps = [
+        step("floor_duckdb", 100_000, 5.0),
+        step("pandas", 100_000, 20.0),
+        step("dbt_build", 100_000, 20.0),
+        step("dbt_rfm_engagement", 100_000, 6.0),
+        step("clustering", 100_000, 10.0),
+    ]
+    large = bench.SizeRun(1_000_000, 10_000_000)
+    large.steps = [
+        step("floor_duckdb", 1_000_000, 50.0),
+        step("pandas", 1_000_000, large_pandas_s, peak=6000.0),
+        step("dbt_build", 1_000_000, large_build_s, peak=3500.0),
+        step("dbt_rfm_engagement", 1_000_000, 60.0, peak=3500.0),
+        step("clustering", 1_000_000, large_clustering_s),
+    ]
+    return [small, large]
+
+
+def verdicts(checks):
+    return {check["target"].split(" (")[0]: check["met"] for check in checks}
+
+
+def test_targets_are_judged_at_the_largest_size_against_the_floor_of_that_size():
+    checks = bench.target_checks(runs_with())
+    by_target = {check["target"]: check for check in checks}
+    assert by_target["dbt_rfm_engagement / floor"]["measured"] == 1.2
+    assert by_target["dbt_build / floor"]["measured"] == 4.0
+    assert by_target["pandas / dbt_rfm_engagement"]["measured"] == 3.0
+    assert all(check["met"] for check in checks), checks
+
+
+def test_missed_targets_say_so():
+    checks = verdicts(bench.target_checks(runs_with(400.0, 100.0, 130.0)))
+    assert checks["dbt_build / floor"] is False
+    assert checks["pandas / dbt_rfm_engagement"] is False
+    assert checks["clustering wall"] is False
+    # 10x the data in 13x (clustering) and 20x (build) the time: both over 12x.
+    assert checks["dbt_build time growth / data growth"] is False
+    assert checks["clustering time growth / data growth"] is False
+
+
+def test_a_step_that_did_not_finish_is_not_measured_rather_than_met():
+    runs = runs_with()
+    runs[1].steps[2] = step("dbt_build", 1_000_000, 100.0, status="killed by signal 9")
+    checks = verdicts(bench.target_checks(runs))
+    assert checks["dbt_build / floor"] is None
+
+
+def test_markdown_table_has_one_row_per_step_and_the_machine(tmp_path):
+    runs = runs_with()
+    info = {
+        "cores": 2,
+        "ram_gib": 23.5,
+        "platform": "Linux",
+        "versions": {"duckdb": "2.0.1", "dbt-core": "1.11.16"},
+    }
+    table = bench.markdown(runs, bench.target_checks(runs), info, "2026-11-26")
+    assert "2 cores, 23.5 GiB RAM" in table
+    assert (
+        "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  | ok | 0.5 -> 1.0 |" in table
+    )
+    assert table.count("| dbt_build |") == 2
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{bench.README_START}\nold table\n{bench.README_END}\nafter\n")
+    bench.update_readme(readme, table)
+    text = readme.read_text()
+    assert "old table" not in text and "| clustering | 100,000 |" in text
+    assert text.startswith("intro\n") and text.endswith(f"{bench.README_END}\nafter\n")
+
+
+def test_update_readme_refuses_a_readme_without_the_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers")
+    with pytest.raises(SystemExit, match="bench:start"):
+        bench.update_readme(readme, "table")
