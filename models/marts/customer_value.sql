@@ -59,11 +59,11 @@ valued as (
             as average_order_value_amount,
         {{ dbt.datediff('purchases.first_purchase_date', 'purchases.last_purchase_date', 'day') }}
         / nullif(purchases.order_count - 1, 0) as avg_days_between_orders,
-        cast(
-            coalesce(margins_aggregated.known_gross_margin_amount, 0)
-            + coalesce(margins_aggregated.unknown_cost_revenue_amount, 0) * store_margin.store_gross_margin_rate
-            as decimal(18, 2)
-        ) as historical_clv_amount,
+        {#- A double (the store margin rate is one), rounded to cents as DuckDB rounds it. #}
+        {{ decimal_from_double(
+            'coalesce(margins_aggregated.known_gross_margin_amount, 0)
+            + coalesce(margins_aggregated.unknown_cost_revenue_amount, 0) * store_margin.store_gross_margin_rate',
+            2) }} as historical_clv_amount,
         purchases.returned_quantity / nullif(purchases.purchased_quantity, 0) as return_rate,
         purchases.promotion_order_count / nullif(purchases.order_count, 0) as promotion_order_share
     from customers
