@@ -13,10 +13,12 @@ purchases as (
 ),
 
 store_margin as (
-    {# The margin rate of every line whose cost is known, to value the lines whose cost is not. #}
+    {# The margin rate of every line whose cost is known, to value the lines whose cost is not.
+       Ratios of amounts are divided as doubles: DuckDB divides decimals so, and Spark's exact
+       decimal division would keep six digits. #}
     select
-        sum(line_margin_amount) / nullif(sum(case when line_cost_amount is not null then line_amount end), 0)
-            as store_gross_margin_rate
+        cast(sum(line_margin_amount) as double)
+        / nullif(sum(case when line_cost_amount is not null then line_amount end), 0) as store_gross_margin_rate
     from order_lines
 ),
 
@@ -46,9 +48,9 @@ valued as (
         ) as returned_amount,
         cast(coalesce(purchases.monetary_amount, 0) as decimal(18, 2)) as lifetime_revenue_amount,
         cast(margins_aggregated.known_gross_margin_amount as decimal(18, 2)) as gross_margin_amount,
-        margins_aggregated.known_gross_margin_amount
+        cast(margins_aggregated.known_gross_margin_amount as double)
         / nullif(margins_aggregated.known_cost_revenue_amount, 0) as gross_margin_rate,
-        margins_aggregated.known_cost_revenue_amount
+        cast(margins_aggregated.known_cost_revenue_amount as double)
         / nullif(purchases.monetary_amount, 0) as cost_known_revenue_share,
         {#- Divided as doubles, as DuckDB divides decimals, and rounded as DuckDB rounds a double,
             so both engines give the same cents. #}
@@ -57,11 +59,11 @@ valued as (
             as average_order_value_amount,
         {{ dbt.datediff('purchases.first_purchase_date', 'purchases.last_purchase_date', 'day') }}
         / nullif(purchases.order_count - 1, 0) as avg_days_between_orders,
-        cast(
-            coalesce(margins_aggregated.known_gross_margin_amount, 0)
-            + coalesce(margins_aggregated.unknown_cost_revenue_amount, 0) * store_margin.store_gross_margin_rate
-            as decimal(18, 2)
-        ) as historical_clv_amount,
+        {#- A double (the store margin rate is one), rounded to cents as DuckDB rounds it. #}
+        {{ decimal_from_double(
+            'coalesce(margins_aggregated.known_gross_margin_amount, 0)
+            + coalesce(margins_aggregated.unknown_cost_revenue_amount, 0) * store_margin.store_gross_margin_rate',
+            2) }} as historical_clv_amount,
         purchases.returned_quantity / nullif(purchases.purchased_quantity, 0) as return_rate,
         purchases.promotion_order_count / nullif(purchases.order_count, 0) as promotion_order_share
     from customers
