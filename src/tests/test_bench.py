@@ -138,9 +138,7 @@ def test_markdown_table_has_one_row_per_step_and_the_machine(tmp_path):
     }
     table = bench.markdown(runs, bench.target_checks(runs), info, "2026-11-26")
     assert "2 cores, 23.5 GiB RAM" in table
-    assert (
-        "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  | ok | 0.5 -> 1.0 |" in table
-    )
+    assert "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  | ok | 0.5 -> 1.0 |" in table
     assert table.count("| dbt_build |") == 2
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{bench.README_START}\nold table\n{bench.README_END}\nafter\n")
