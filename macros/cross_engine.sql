@@ -1,5 +1,5 @@
 {#- SQL that DuckDB and Spark spell differently, one macro per construct: models call these and
-    never test target.type. Each default__ is the DuckDB text; spark__ says the same in Spark SQL. -#}
+    never test target.type. Each duckdb__ is the DuckDB text; spark__ says the same in Spark SQL. -#}
 
 {% macro asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
     {#- Each left row joined to the relation's row for the same key with the latest date_column
@@ -8,7 +8,7 @@
         relation, key_column, date_column, key_value, date_value)) }}
 {%- endmacro %}
 
-{% macro default__asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
+{% macro duckdb__asof_left_join(relation, key_column, date_column, key_value, date_value) -%}
     asof left join {{ relation }}
         on
             {{ key_value }} = {{ relation }}.{{ key_column }}
@@ -36,7 +36,7 @@
     {{ return(adapter.dispatch('unnest_list', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__unnest_list(expression) -%}
+{% macro duckdb__unnest_list(expression) -%}
     unnest({{ expression }})
 {%- endmacro %}
 
@@ -50,7 +50,7 @@
     {{ return(adapter.dispatch('issue_reason_codes', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__issue_reason_codes(expression) -%}
+{% macro duckdb__issue_reason_codes(expression) -%}
     array_to_string(list_transform({{ expression }}, lambda issue: issue['reason_code']), ', ')
 {%- endmacro %}
 
@@ -65,7 +65,7 @@
     {{ return(adapter.dispatch('arg_min_lexicographic', 'customer_segmentation')(value, keys)) }}
 {%- endmacro %}
 
-{% macro default__arg_min_lexicographic(value, keys) -%}
+{% macro duckdb__arg_min_lexicographic(value, keys) -%}
     arg_min({{ value }}, [{{ keys | join(', ') }}])
 {%- endmacro %}
 
@@ -80,7 +80,7 @@
     {{ return(adapter.dispatch('ordered_string_agg', 'customer_segmentation')(expression, separator, order_by)) }}
 {%- endmacro %}
 
-{% macro default__ordered_string_agg(expression, separator, order_by) -%}
+{% macro duckdb__ordered_string_agg(expression, separator, order_by) -%}
     string_agg({{ expression }}, '{{ separator }}' order by {{ order_by }})
 {%- endmacro %}
 
@@ -95,7 +95,7 @@
     {{ return(adapter.dispatch('month_starts_between', 'customer_segmentation')(first_month, last_month)) }}
 {%- endmacro %}
 
-{% macro default__month_starts_between(first_month, last_month) -%}
+{% macro duckdb__month_starts_between(first_month, last_month) -%}
     cast(unnest(range({{ first_month }}, {{ last_month }} + interval 1 day, interval 1 month)) as date)
 {%- endmacro %}
 
@@ -109,7 +109,7 @@
     {{ return(adapter.dispatch('json_text', 'customer_segmentation')(expression, key)) }}
 {%- endmacro %}
 
-{% macro default__json_text(expression, key) -%}
+{% macro duckdb__json_text(expression, key) -%}
     {{ expression }} ->> '{{ key }}'
 {%- endmacro %}
 
@@ -123,7 +123,7 @@
     {{ return(adapter.dispatch('thousands_separated', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__thousands_separated(expression) -%}
+{% macro duckdb__thousands_separated(expression) -%}
     format('{:,}', {{ expression }})
 {%- endmacro %}
 
@@ -137,7 +137,7 @@
     {{ return(adapter.dispatch('general_number_text', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__general_number_text(expression) -%}
+{% macro duckdb__general_number_text(expression) -%}
     printf('%g', {{ expression }})
 {%- endmacro %}
 
@@ -155,10 +155,24 @@
     {{ return(adapter.dispatch('decimal_from_double', 'customer_segmentation')(expression, scale)) }}
 {%- endmacro %}
 
-{% macro default__decimal_from_double(expression, scale) -%}
+{% macro duckdb__decimal_from_double(expression, scale) -%}
     cast({{ expression }} as decimal(18, {{ scale }}))
 {%- endmacro %}
 
 {% macro spark__decimal_from_double(expression, scale) -%}
     cast(round(({{ expression }}) * 1e{{ scale }}, 0) / 1e{{ scale }} as decimal(18, {{ scale }}))
+{%- endmacro %}
+
+
+{% macro fail_query(message) -%}
+    {#- An expression that stops the query with the message when it is evaluated. -#}
+    {{ return(adapter.dispatch('fail_query', 'customer_segmentation')(message)) }}
+{%- endmacro %}
+
+{% macro duckdb__fail_query(message) -%}
+    error({{ message }})
+{%- endmacro %}
+
+{% macro spark__fail_query(message) -%}
+    raise_error({{ message }})
 {%- endmacro %}

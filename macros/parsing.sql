@@ -16,7 +16,7 @@
     {{ return(adapter.dispatch('parse_timestamp', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}
 
-{% macro default__parse_timestamp(column_name) -%}
+{% macro duckdb__parse_timestamp(column_name) -%}
     {#- ISO 8601 with optional T and offset; the session zone is UTC (profiles.yml), so a value
         without an offset is read as UTC and one with an offset is converted to UTC. -#}
     try_cast(try_cast({{ clean_text(column_name) }} as timestamptz) as timestamp)
@@ -36,7 +36,7 @@
     {{ return(adapter.dispatch('parse_date', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}
 
-{% macro default__parse_date(column_name) -%}
+{% macro duckdb__parse_date(column_name) -%}
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
             then try_cast({{ clean_text(column_name) }} as date)
@@ -56,7 +56,7 @@
     {{ return(adapter.dispatch('parse_integer', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}
 
-{% macro default__parse_integer(column_name) -%}
+{% macro duckdb__parse_integer(column_name) -%}
     {#- A plain cast would round '5.5' to 6; an integer column must hold an integer. -#}
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[+-]?[0-9]{1,18}')
@@ -76,7 +76,7 @@
     {{ return(adapter.dispatch('parse_decimal', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}
 
-{% macro default__parse_decimal(column_name) -%}
+{% macro duckdb__parse_decimal(column_name) -%}
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
             then try_cast({{ clean_text(column_name) }} as decimal(18, 4))
@@ -100,7 +100,7 @@
     {{ return(adapter.dispatch('data_issues', 'customer_segmentation')(checks)) }}
 {%- endmacro %}
 
-{% macro default__data_issues(checks) -%}
+{% macro duckdb__data_issues(checks) -%}
     {#- checks: list of [reason_code, column_name, condition]. Gives the list of the issues
         whose condition holds, in the order given, so the first is the primary reason. -#}
     {%- if checks | length == 0 -%}
@@ -135,7 +135,7 @@
     {{ return(adapter.dispatch('raw_record', 'customer_segmentation')(columns)) }}
 {%- endmacro %}
 
-{% macro default__raw_record(columns) -%}
+{% macro duckdb__raw_record(columns) -%}
     {#- The raw row as JSON text, column order as in the contract, for quarantine readers. -#}
     to_json({ {%- for column_name in columns %}'{{ column_name }}': raw_{{ column_name }}{% if not loop.last %}, {% endif %}{% endfor -%} })::varchar
 {%- endmacro %}
@@ -151,7 +151,7 @@
     {{ return(adapter.dispatch('issue_record', 'customer_segmentation')(reason_code, column_name)) }}
 {%- endmacro %}
 
-{% macro default__issue_record(reason_code, column_name) -%}
+{% macro duckdb__issue_record(reason_code, column_name) -%}
     {'reason_code': '{{ reason_code }}', 'column_name': '{{ column_name }}'}
 {%- endmacro %}
 
@@ -165,7 +165,7 @@
     {{ return(adapter.dispatch('issue_list', 'customer_segmentation')(reason_code, column_name)) }}
 {%- endmacro %}
 
-{% macro default__issue_list(reason_code, column_name) -%}
+{% macro duckdb__issue_list(reason_code, column_name) -%}
     [{{ issue_record(reason_code, column_name) }}]
 {%- endmacro %}
 
@@ -178,7 +178,7 @@
     {{ return(adapter.dispatch('list_size', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__list_size(expression) -%}
+{% macro duckdb__list_size(expression) -%}
     len({{ expression }})
 {%- endmacro %}
 
@@ -192,7 +192,7 @@
     {{ return(adapter.dispatch('list_first', 'customer_segmentation')(expression)) }}
 {%- endmacro %}
 
-{% macro default__list_first(expression) -%}
+{% macro duckdb__list_first(expression) -%}
     {{ expression }}[1]
 {%- endmacro %}
 
@@ -206,7 +206,7 @@
     {{ return(adapter.dispatch('full_match', 'customer_segmentation')(expression, pattern)) }}
 {%- endmacro %}
 
-{% macro default__full_match(expression, pattern) -%}
+{% macro duckdb__full_match(expression, pattern) -%}
     regexp_full_match({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
 

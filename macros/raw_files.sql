@@ -52,7 +52,7 @@
     {{ return(adapter.dispatch('raw_file_exists', 'customer_segmentation')(path)) }}
 {% endmacro %}
 
-{% macro default__raw_file_exists(path) %}
+{% macro duckdb__raw_file_exists(path) %}
     {%- set result = run_query("select count(*) from glob('" ~ path | replace("'", "''") ~ "')") -%}
     {{ return(result.columns[0].values()[0] > 0) }}
 {% endmacro %}
@@ -75,7 +75,7 @@
     {{ return(adapter.dispatch('register_raw_files', 'customer_segmentation')(source_name)) }}
 {% endmacro %}
 
-{% macro default__register_raw_files(source_name) %}
+{% macro duckdb__register_raw_files(source_name) %}
     {#- DuckDB reads the files in place through each source's external_location. -#}
     {{ return('') }}
 {% endmacro %}

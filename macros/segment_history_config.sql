@@ -14,7 +14,7 @@
     {{ return(adapter.dispatch('segment_history_strategy', 'customer_segmentation')()) }}
 {% endmacro %}
 
-{% macro default__segment_history_strategy() %}
+{% macro duckdb__segment_history_strategy() %}
     {{ return({'unique_key': 'as_of_date', 'incremental_strategy': 'delete+insert'}) }}
 {% endmacro %}
 

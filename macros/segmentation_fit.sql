@@ -24,7 +24,7 @@
     {{ return(adapter.dispatch('fitted_table', 'customer_segmentation')(model_name)) }}
 {% endmacro %}
 
-{% macro default__fitted_table(model_name) %}
+{% macro duckdb__fitted_table(model_name) %}
     {{ return(ref(model_name)) }}
 {% endmacro %}
 

@@ -77,3 +77,17 @@
         ('smallest_segment_share', 'double')
     ]) }}
 {% endmacro %}
+
+{% macro segmentation_fit_row(values) %}
+    {#- A select list with every column of int_segmentation_fit in its order and type: the given
+        SQL expressions (column name -> expression), null for every other column. Row kinds built
+        this way stack with a plain union all on every engine (Spark SQL has no union by name). -#}
+    {%- set columns = segmentation_fit_columns() -%}
+    {%- set known = columns | map(attribute=0) | list -%}
+    {%- for name in values if name not in known -%}
+        {{ exceptions.raise_compiler_error("segmentation_fit_row: '" ~ name ~ "' is not a column of int_segmentation_fit") }}
+    {%- endfor -%}
+    {%- for name, data_type in columns %}
+        cast({{ values.get(name, 'null') }} as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{% endmacro %}

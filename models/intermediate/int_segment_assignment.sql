@@ -7,15 +7,6 @@
 
 with
 
-{#- Every column of the Python fit's table, typed, so consumers find the same shape. #}
-fit_shape as (
-    select
-        {%- for name, data_type in segmentation_fit_columns() %}
-        cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    where false
-),
-
 as_of as (
     select * from {{ ref('int_as_of_date') }}
 ),
@@ -42,116 +33,144 @@ reference_run as (
     from reference_centroids
 ),
 
+reference_run_count as (
+    select count(*) as reference_run_count
+    from reference_run
+),
+
 checked_reference as (
     {# Assigning needs a stored fit: say so instead of building empty segments. #}
     select
         reference_run.*,
         case
-            when (select count(*) from reference_run) = 0
-                then error('segment_mode=assign needs a stored fit on or before as_of_date: run a build with segment_mode=fit first')
+            when reference_run_count.reference_run_count = 0
+                then {{ fail_query(
+                    "'segment_mode=assign needs a stored fit on or before as_of_date:"
+                    ~ " run a build with segment_mode=fit first'") }}
         end as reference_check
-    from (select 1 as one) as anchor
+    from reference_run_count
     left join reference_run
         on true
 ),
 
+{# Each row kind fills its own columns of the fit's long table; segmentation_fit_row() types
+    them and nulls the rest, so the kinds stack with a plain union all. #}
 customers as (
     select
-        'customer|' || customer_id as fit_row_id,
-        'customer' as row_kind,
-        customer_id,
-        segment_id,
-        segment_name,
-        segment_archetype,
-        distance_to_centroid
+        {{- segmentation_fit_row({
+            'fit_row_id': "'customer|' || customer_id",
+            'row_kind': "'customer'",
+            'customer_id': 'customer_id',
+            'segment_id': 'segment_id',
+            'segment_name': 'segment_name',
+            'segment_archetype': 'segment_archetype',
+            'distance_to_centroid': 'distance_to_centroid',
+        }) }}
     from assignment
 ),
 
 centroids as (
     select
-        'centroid|' || segment_id || '|' || feature_name as fit_row_id,
-        'centroid' as row_kind,
-        segment_id,
-        segment_name,
-        feature_name,
-        centroid_z_score,
-        centroid_value
+        {{- segmentation_fit_row({
+            'fit_row_id': "'centroid|' || segment_id || '|' || feature_name",
+            'row_kind': "'centroid'",
+            'segment_id': 'segment_id',
+            'segment_name': 'segment_name',
+            'feature_name': 'feature_name',
+            'centroid_z_score': 'centroid_z_score',
+            'centroid_value': 'centroid_value',
+        }) }}
     from reference_centroids
 ),
 
 segments as (
     select distinct
-        'segment|' || segment_id as fit_row_id,
-        'segment' as row_kind,
-        segment_id,
-        segment_name,
-        segment_archetype,
-        'assigned' as match_status
+        {{- segmentation_fit_row({
+            'fit_row_id': "'segment|' || segment_id",
+            'row_kind': "'segment'",
+            'segment_id': 'segment_id',
+            'segment_name': 'segment_name',
+            'segment_archetype': 'segment_archetype',
+            'match_status': "'assigned'",
+        }) }}
     from reference_centroids
 ),
 
 features as (
     select distinct
-        'feature|' || feature_name as fit_row_id,
-        'feature' as row_kind,
-        feature_name,
-        true as is_feature_used,
-        is_log_transformed,
-        impute_value,
-        scaler_mean,
-        scaler_scale
+        {{- segmentation_fit_row({
+            'fit_row_id': "'feature|' || feature_name",
+            'row_kind': "'feature'",
+            'feature_name': 'feature_name',
+            'is_feature_used': 'true',
+            'is_log_transformed': 'is_log_transformed',
+            'impute_value': 'impute_value',
+            'scaler_mean': 'scaler_mean',
+            'scaler_scale': 'scaler_scale',
+        }) }}
     from reference_centroids
 ),
 
+{%- set assigned_reason = "'assigned to the stored centroids of the fit as of '"
+    ~ " || checked_reference.fitted_as_of_date || ' (segment_mode=assign, no refit)'" %}
+
 k_candidates as (
     select
-        'k|' || checked_reference.k as fit_row_id,
-        'k_candidate' as row_kind,
-        checked_reference.k,
-        true as is_chosen,
-        false as is_elbow,
-        false as has_cluster_structure,
-        'assigned to the stored centroids of the fit as of ' || checked_reference.fitted_as_of_date
-        || ' (segment_mode=assign, no refit)' as selection_reason
+        {{- segmentation_fit_row({
+            'fit_row_id': "'k|' || checked_reference.k",
+            'row_kind': "'k_candidate'",
+            'k': 'checked_reference.k',
+            'is_chosen': 'true',
+            'is_elbow': 'false',
+            'has_cluster_structure': 'false',
+            'selection_reason': assigned_reason,
+        }) }}
     from checked_reference
+),
+
+assignment_fingerprint as (
+    select
+        'assign:' || left(md5(
+            {{ ordered_string_agg("customer_id || ':' || segment_id", ',', 'customer_id') }}
+        ), 16) as data_fingerprint,
+        count(*) as scored_customer_count
+    from assignment
 ),
 
 run as (
     select
-        'run' as fit_row_id,
-        'run' as row_kind,
-        cast(as_of.as_of_date as string) as as_of_date,
-        checked_reference.k,
-        checked_reference.seed,
-        'assigned to the stored centroids of the fit as of ' || checked_reference.fitted_as_of_date
-        || ' (segment_mode=assign, no refit)' as selection_reason,
-        checked_reference.feature_list,
-        checked_reference.scaler_parameters,
-        checked_reference.settings,
-        'assign:' || left(md5(
-            (select {{ ordered_string_agg("customer_id || ':' || segment_id", ',', 'customer_id') }} from assignment)
-        ), 16) as data_fingerprint,
-        (select count(*) from assignment) as scored_customer_count,
-        cast(checked_reference.reference_as_of_date as string) as previous_as_of_date,
-        checked_reference.k as matched_segment_count,
-        checked_reference.highest_segment_id,
-        'assign' as segment_mode,
-        cast(checked_reference.fitted_as_of_date as string) as fitted_as_of_date,
-        checked_reference.distance_p95
+        {{- segmentation_fit_row({
+            'fit_row_id': "'run'",
+            'row_kind': "'run'",
+            'as_of_date': 'as_of.as_of_date',
+            'k': 'checked_reference.k',
+            'seed': 'checked_reference.seed',
+            'selection_reason': assigned_reason,
+            'feature_list': 'checked_reference.feature_list',
+            'scaler_parameters': 'checked_reference.scaler_parameters',
+            'settings': 'checked_reference.settings',
+            'data_fingerprint': 'assignment_fingerprint.data_fingerprint',
+            'scored_customer_count': 'assignment_fingerprint.scored_customer_count',
+            'previous_as_of_date': 'checked_reference.reference_as_of_date',
+            'matched_segment_count': 'checked_reference.k',
+            'highest_segment_id': 'checked_reference.highest_segment_id',
+            'segment_mode': "'assign'",
+            'fitted_as_of_date': 'checked_reference.fitted_as_of_date',
+            'distance_p95': 'checked_reference.distance_p95',
+        }) }}
     from checked_reference
     cross join as_of
+    cross join assignment_fingerprint
 )
 
-select * from fit_shape
-union all by name
 select * from customers
-union all by name
+union all
 select * from centroids
-union all by name
+union all
 select * from segments
-union all by name
+union all
 select * from features
-union all by name
+union all
 select * from k_candidates
-union all by name
+union all
 select * from run

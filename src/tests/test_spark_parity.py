@@ -9,13 +9,14 @@ is set, a missing or broken Spark build fails the tests instead of skipping them
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, assert_succeeded, build_warehouse
+from conftest import PROJECT_DIR, assert_succeeded, build_warehouse, run_dbt
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark, pytest.mark.usefixtures("dbt_available")]
 
@@ -202,3 +203,56 @@ def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property)
     record_property("distributed_segments_ari", ari)
     print(f"pyspark.ml path vs DuckDB scikit-learn fit: ARI = {ari:.4f}")
     assert ari >= 0.8
+
+
+# Assign mode rebuilds only the SQL twin and what reads it, on the history both fits stored.
+ASSIGN_SELECTION = ["int_reference_centroids", "int_centroid_assignment", "int_segment_assignment+"]
+
+
+def test_assign_mode_agrees(spark_build, duckdb_build, tmp_path):
+    """segment_mode=assign (no refit: each customer to the nearest stored centroid, in SQL) on
+    both engines, after their fits: the same segments on both, and the ones the fit gave.
+
+    Last in the module on purpose: it replaces both warehouses' segment marts. On Spark dbt runs
+    in this process, because the Spark session above holds the (single-user) Derby metastore;
+    dbt-spark's session method picks that session up."""
+    from dbt.cli.main import dbtRunner
+
+    raw_dir, spark = spark_build
+    fitted = _spark_frame(spark, f"{SCHEMA}.customer_segments").sort_values("customer_id")
+    assign_vars = {"raw_dir": str(raw_dir), "segment_mode": "assign"}
+    selection = ["--select", *ASSIGN_SELECTION]
+
+    duck_result = run_dbt(
+        ["build", *selection],
+        raw_dir=raw_dir,
+        db_path=duckdb_build.db_path,
+        target_dir=tmp_path / "duckdb_target",
+        extra_vars={"segment_mode": "assign"},
+    )
+    assert duck_result.returncode == 0, duck_result.stdout[-6000:]
+    spark_result = dbtRunner().invoke(
+        ["build", *selection, "--target", "spark", "--vars", json.dumps(assign_vars)]
+        + ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+        + ["--target-path", str(tmp_path / "spark_target"), "--log-path", str(tmp_path)]
+    )
+    failed = [
+        f"{result.node.name}: {result.status} {result.message}"
+        for result in (spark_result.result or [])
+        if str(result.status) not in ("success", "pass")
+    ]
+    assert spark_result.success, f"assign build on Spark failed: {failed or spark_result.exception}"
+    assert len(spark_result.result) > 10, "the selection built too little to mean anything"
+
+    runs = spark.sql(f"select segment_mode from {SCHEMA}.segmentation_runs").toPandas()
+    assert runs["segment_mode"].tolist() == ["assign"]
+    duck = _duckdb_frame(duckdb_build, "customer_segments").sort_values("customer_id")
+    other = _spark_frame(spark, f"{SCHEMA}.customer_segments").sort_values("customer_id")
+    assert (
+        duck["customer_id"].tolist()
+        == other["customer_id"].tolist()
+        == fitted["customer_id"].tolist()
+    )
+    assert duck["segment_id"].tolist() == other["segment_id"].tolist()
+    assert duck["segment_name"].tolist() == other["segment_name"].tolist()
+    assert other["segment_id"].tolist() == fitted["segment_id"].tolist()

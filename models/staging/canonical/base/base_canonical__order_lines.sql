@@ -121,13 +121,13 @@ checked as (
             + required_value_checks('channel')
             + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
             + [['unknown_customer', 'customer_id',
-                'customer_id is not null and customer_id not in (select customer_id from customers)']]
+                is_unknown_key('customer_id', 'customers')]]
             + [['missing_exchange_rate', 'currency', 'exchange_rate is null and ordered_at is not null']]
             + [['conflicting_order_customer', 'customer_id', 'customer_count > 1']]
         ) }} as row_rejections,
         {{ data_issues([
             ['unknown_product', 'product_id',
-                'product_id is not null and product_id not in (select product_id from products)']
+                is_unknown_key('product_id', 'products')]
         ]) }} as value_issues
     from converted
 ),

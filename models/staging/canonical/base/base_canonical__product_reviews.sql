@@ -53,7 +53,7 @@ checked as (
         ) }} as row_rejections,
         {{ data_issues([
             ['unknown_product', 'product_id',
-                'product_id is not null and product_id not in (select product_id from products)']
+                is_unknown_key('product_id', 'products')]
         ]) }} as value_issues
     from parsed
 ),
