@@ -115,10 +115,6 @@ build-duckdb: venv $(if $(RAW_DIR),,demo)
 SPARK_VARS := --target spark --vars '$(DBT_VARS)'
 SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark_fit
 build-spark: spark-venv $(if $(RAW_DIR),,demo)
-	@if [ "$(RAW_FORMAT)" != "canonical" ]; then \
-		echo "RAW_FORMAT=$(RAW_FORMAT) is not ported to Spark yet: only canonical runs there."; \
-		exit 2; \
-	fi
 	$(SPARK_DBT) seed --full-refresh $(SPARK_VARS)
 	$(SPARK_DBT) run --select $(SPARK_FIT_INPUTS) $(SPARK_VARS)
 	$(SPARK_FIT) $(if $(filter assign,$(SEGMENT_MODE)),--skip-segmentation)

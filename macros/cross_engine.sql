@@ -176,3 +176,17 @@
 {% macro spark__fail_query(message) -%}
     raise_error({{ message }})
 {%- endmacro %}
+
+
+{% macro has_prefix(expression, prefix) -%}
+    {#- The text starts with prefix (both expressions); null when either is null. -#}
+    {{ return(adapter.dispatch('has_prefix', 'customer_segmentation')(expression, prefix)) }}
+{%- endmacro %}
+
+{% macro duckdb__has_prefix(expression, prefix) -%}
+    starts_with({{ expression }}, {{ prefix }})
+{%- endmacro %}
+
+{% macro spark__has_prefix(expression, prefix) -%}
+    startswith({{ expression }}, {{ prefix }})
+{%- endmacro %}

@@ -52,6 +52,25 @@
 {%- endmacro %}
 
 
+{% macro parse_day_month_year(column_name) -%}
+    {{ return(adapter.dispatch('parse_day_month_year', 'customer_segmentation')(column_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_day_month_year(column_name) -%}
+    case
+        when regexp_full_match({{ clean_text(column_name) }}, '[0-9]{2}-[0-9]{2}-[0-9]{4}')
+            then cast(try_strptime({{ clean_text(column_name) }}, '%d-%m-%Y') as date)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_day_month_year(column_name) -%}
+    case
+        when {{ clean_text(column_name) }} rlike '^[0-9]{2}-[0-9]{2}-[0-9]{4}$'
+            then cast(try_to_timestamp({{ clean_text(column_name) }}, 'dd-MM-yyyy') as date)
+    end
+{%- endmacro %}
+
+
 {% macro parse_integer(column_name) -%}
     {{ return(adapter.dispatch('parse_integer', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}

@@ -87,10 +87,12 @@
     {%- do run_query('create schema if not exists ' ~ source_name) -%}
     {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) -%}
         {%- set path = raw_file_path(node.name, source_name) -%}
+        {#- The delimiter is meta csv_delimiter (a tab for marketing_campaign), a comma by default. -#}
+        {%- set delimiter = raw_source_meta(node).get('csv_delimiter', ',') | replace('\t', '\\t') -%}
         {%- do run_query('drop table if exists ' ~ source_name ~ '.' ~ node.name) -%}
         {%- if raw_file_exists(path) -%}
             {%- do run_query('create table ' ~ source_name ~ '.' ~ node.name ~ " using csv options (path '"
-                ~ path ~ "', header 'true', inferSchema 'false', sep ',', quote '\"', escape '\"',"
+                ~ path ~ "', header 'true', inferSchema 'false', sep '" ~ delimiter ~ "', quote '\"', escape '\"',"
                 ~ " multiLine 'true', encoding 'UTF-8', mode 'PERMISSIVE')") -%}
         {%- endif -%}
     {%- endfor -%}

@@ -36,7 +36,10 @@ described as (
     inner join non_product_codes
         on
             upper(set_aside.product_id) = non_product_codes.stock_code
-            or (non_product_codes.is_prefix and starts_with(upper(set_aside.product_id), non_product_codes.stock_code))
+            or (
+                non_product_codes.is_prefix
+                and {{ has_prefix('upper(set_aside.product_id)', 'non_product_codes.stock_code') }}
+            )
 )
 
 select * from described

@@ -64,10 +64,7 @@ parsed as (
         {%- endfor %}
 
         ---------- dates
-        case
-            when regexp_full_match({{ clean_text('raw_dt_customer') }}, '[0-9]{2}-[0-9]{2}-[0-9]{4}')
-                then cast(try_strptime({{ clean_text('raw_dt_customer') }}, '%d-%m-%Y') as date)
-        end as signup_date
+        {{ parse_day_month_year('raw_dt_customer') }} as signup_date
 
     from distinct_rows
     left join marital_status_aliases
@@ -111,7 +108,7 @@ ranked_copies as (
         *,
         row_number() over (
             partition by {{ 'raw_' ~ raw_columns | reject('equalto', 'ID') | map('lower') | join(', raw_') }}
-            order by len(keyed_rejections) > 0, customer_number, raw_id
+            order by {{ list_size('keyed_rejections') }} > 0, customer_number, raw_id
         ) as copy_rank
     from keyed
 ),
@@ -120,8 +117,8 @@ deduplicated as (
     select
         *,
         case
-            when len(keyed_rejections) = 0 and copy_rank > 1
-                then [{ 'reason_code': 'duplicate_except_id', 'column_name': 'ID' }]
+            when {{ list_size('keyed_rejections') }} = 0 and copy_rank > 1
+                then {{ issue_list('duplicate_except_id', 'ID') }}
             else keyed_rejections
         end as rejection_reasons
     from ranked_copies

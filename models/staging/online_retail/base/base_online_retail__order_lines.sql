@@ -28,7 +28,7 @@ parsed as (
         {{ clean_text('raw_stockcode') }} as product_id,
         {# The id is an integer written as a float: `17850.0` is customer `17850`. #}
         case
-            when regexp_full_match({{ clean_text('raw_customerid') }}, '[0-9]+([.]0+)?')
+            when {{ full_match(clean_text('raw_customerid'), '[0-9]+([.]0+)?') }}
                 then regexp_replace({{ clean_text('raw_customerid') }}, '[.]0+$', '')
         end as customer_id,
 
@@ -60,14 +60,14 @@ non_product_matches as (
             upper(product_codes.product_id) = non_product_codes.stock_code
             or (
                 non_product_codes.is_prefix
-                and starts_with(upper(product_codes.product_id), non_product_codes.stock_code)
+                and {{ has_prefix('upper(product_codes.product_id)', 'non_product_codes.stock_code') }}
             )
 ),
 
 classified as (
     select
         parsed.*,
-        coalesce(starts_with(parsed.order_id, 'C'), false) as is_cancellation,
+        coalesce({{ has_prefix('parsed.order_id', "'C'") }}, false) as is_cancellation,
         coalesce(non_product_matches.product_id is not null, false) as is_non_product
     from parsed
     left join non_product_matches
