@@ -28,8 +28,9 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 
 EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
-DBT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(SEGMENT_MODE)"}
-FIT_VARS := {"raw_dir": "$(EFFECTIVE_RAW_DIR)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "fit"}
+dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)"}
+DBT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),$(SEGMENT_MODE))
+FIT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),fit)
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 # Spark in local mode talks to itself only (loopback), with its files under SPARK_DIR.
 SPARK_ENV := SPARK_LOCAL_IP=127.0.0.1 SPARK_DIR="$(abspath $(SPARK_DIR))"
@@ -112,7 +113,11 @@ build-duckdb: venv $(if $(RAW_DIR),,demo)
 # Python models write on DuckDB), then every other model and every test. In assign mode only the
 # CLV fit runs (the SQL twin assigns segments) and, as on DuckDB, stale segments are refitted.
 # Figures, report and docs read the DuckDB file, so they are not made here.
-SPARK_VARS := --target spark --vars '$(DBT_VARS)'
+# Spark reads no path relative to this folder (the demo's data/demo failed), so it gets the raw
+# folder as an absolute path; a URI (s3://..., hdfs://...) is passed as it is.
+SPARK_RAW_DIR := $(if $(findstring ://,$(EFFECTIVE_RAW_DIR)),$(EFFECTIVE_RAW_DIR),$(abspath $(EFFECTIVE_RAW_DIR)))
+SPARK_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),$(SEGMENT_MODE))'
+SPARK_FIT_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),fit)'
 SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark_fit
 build-spark: spark-venv $(if $(RAW_DIR),,demo)
 	$(SPARK_DBT) seed --full-refresh $(SPARK_VARS)
@@ -122,8 +127,8 @@ build-spark: spark-venv $(if $(RAW_DIR),,demo)
 	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(SPARK_ENV) $(BIN)/python -m customer_segmentation.drift --spark; then \
 		echo "The stored segments are stale (segment_drift): refitting"; \
 		$(SPARK_FIT) && \
-		$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) --target spark --vars '$(FIT_VARS)' && \
-		$(SPARK_DBT) test --target spark --vars '$(FIT_VARS)'; \
+		$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_FIT_VARS) && \
+		$(SPARK_DBT) test $(SPARK_FIT_VARS); \
 	else \
 		$(SPARK_DBT) test $(SPARK_VARS); \
 	fi

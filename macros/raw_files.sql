@@ -84,6 +84,11 @@
     {#- Spark reads a file through a table over it: each present raw file becomes an external
         CSV table <source>.<table> (dropping it never deletes the file). Every column is text,
         as on DuckDB (no inferSchema); the quote is escaped by doubling it (RFC 4180). -#}
+    {%- if not var('raw_dir').startswith('/') and '://' not in var('raw_dir') -%}
+        {{ exceptions.raise_compiler_error("On Spark the var raw_dir must be an absolute path or a URI (got '"
+            ~ var('raw_dir') ~ "'): Spark does not read a path relative to the project folder."
+            ~ " make build TARGET=spark passes it absolute.") }}
+    {%- endif -%}
     {%- do run_query('create schema if not exists ' ~ source_name) -%}
     {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) -%}
         {%- set path = raw_file_path(node.name, source_name) -%}
