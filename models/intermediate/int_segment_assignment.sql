@@ -39,18 +39,20 @@ reference_run_count as (
 ),
 
 checked_reference as (
-    {# Assigning needs a stored fit: say so instead of building empty segments. #}
-    select
-        reference_run.*,
+    {#- Assigning needs a stored fit: say so instead of building empty segments. The check is a
+        filter, not a column, because engines drop an unread column without evaluating it. #}
+    select reference_run.*
+    from reference_run_count
+    left join reference_run
+        on true
+    where
         case
             when reference_run_count.reference_run_count = 0
                 then {{ fail_query(
                     "'segment_mode=assign needs a stored fit on or before as_of_date:"
                     ~ " run a build with segment_mode=fit first'") }}
-        end as reference_check
-    from reference_run_count
-    left join reference_run
-        on true
+            else true
+        end
 ),
 
 {# Each row kind fills its own columns of the fit's long table; segmentation_fit_row() types

@@ -123,3 +123,24 @@ def test_ten_customers_build_and_say_why_results_are_limited(tmp_path):
     assert build.query("select count(*) from segment_recommendations") != [(0,)]
     [(scored,)] = build.query("select count(*) from customer_rfm")
     assert build.query("select count(*) from customer_segments") == [(scored,)]
+
+
+def test_assign_mode_without_a_stored_fit_stops_and_says_why(demo_build, tmp_path):
+    """Assign mode for a date before every stored run has nothing to assign to: the build must
+    fail with the reason, not write empty segments (an engine drops an unread error column, so
+    the check is a filter; this caught that)."""
+    import shutil
+
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_build.db_path, db_path)
+    result = run_dbt(
+        ["run", "--select", "int_as_of_date", "int_reference_centroids"]
+        + ["int_centroid_assignment", "int_segment_assignment"],
+        raw_dir=demo_build.raw_dir,
+        db_path=db_path,
+        target_dir=tmp_path / "target",
+        extra_vars={"segment_mode": "assign", "as_of_date": "2001-01-01"},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    assert "segment_mode=assign needs a stored fit on or before as_of_date" in output
