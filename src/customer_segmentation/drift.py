@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 STALE = 3
 UNREADABLE = 2
 COLUMNS = (
@@ -54,8 +55,6 @@ def verdict(rows: Sequence[tuple]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from customer_segmentation.spark_fit import PROJECT_DIR
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="warehouse.duckdb", type=Path)
     parser.add_argument("--spark", action="store_true", help="read the Spark warehouse instead")
