@@ -183,7 +183,7 @@ test: venv browser
 	$(BIN)/ruff format --check src
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
-	@if [ "$$CI" = "true" ] || java -version 2>&1 | grep -q 'version "\(1[7-9]\|[2-9][0-9]\)'; then \
+	@if [ "$$CI" = "true" ] || $(MAKE) --no-print-directory -s java-17 >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory test-spark; \
 	else \
 		echo "No Java 17: the Spark tests (make test-spark) are skipped."; \
