@@ -1,6 +1,6 @@
 {% macro segmentation_fit_columns() %}
     {#- Every column of int_segmentation_fit with its type, for the SQL twin (assign mode) to
-        return the same shape. Kept equal to clustering.FIT_COLUMN_TYPES by a pytest. -#}
+        return the same shape. Kept equal to segmentation.frames.FIT_COLUMN_TYPES by a pytest. -#}
     {{ return([
         ('fit_row_id', 'string'),
         ('row_kind', 'string'),

@@ -3,8 +3,10 @@ again. Settings: meta.segmentation in the YAML beside. Ids and names carry over 
 latest earlier run stored in segmentation_runs / segment_centroids (read directly, not through
 ref(): they are this model's own history, built downstream of it)."""
 
-from customer_segmentation.clustering import NamingVocabulary, SegmentationConfig, fit_segments
-from customer_segmentation.segment_matching import read_previous_run
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.fit import fit_segments
+from customer_segmentation.segmentation.matching import read_previous_run
+from customer_segmentation.segmentation.names import NamingVocabulary
 
 
 def model(dbt, session):

@@ -27,19 +27,14 @@ import pandas as pd
 import yaml
 from jinja2 import Environment
 
-from customer_segmentation.clustering import (
-    FIT_COLUMN_TYPES as SEGMENTATION_TYPES,
-)
-from customer_segmentation.clustering import (
-    ID_COLUMN,
-    NamingVocabulary,
-    PreviousRun,
-    SegmentationConfig,
-    fit_segments,
-)
 from customer_segmentation.predicted_value import FIT_COLUMN_TYPES as CLV_TYPES
 from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
-from customer_segmentation.segment_matching import previous_run_from
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.fit import fit_segments
+from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES
+from customer_segmentation.segmentation.matching import PreviousRun, previous_run_from
+from customer_segmentation.segmentation.names import NamingVocabulary
+from customer_segmentation.segmentation.prepare import ID_COLUMN
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PACKAGE = "customer_segmentation"
@@ -112,7 +107,7 @@ class Manifest:
 
 
 def read_previous_run_spark(spark, schema: str, as_of_date: str) -> PreviousRun | None:
-    """segment_matching.read_previous_run, through Spark: the latest stored run before
+    """segmentation.matching.read_previous_run, through Spark: the latest stored run before
     as_of_date, or None when the history tables do not exist yet."""
     tables = {row.tableName for row in spark.sql(f"show tables in {schema}").collect()}
     if not {"segmentation_runs", "segment_centroids"} <= tables:

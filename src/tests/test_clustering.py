@@ -9,19 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.clustering import (
-    FIT_COLUMN_TYPES,
-    KCandidate,
-    NamingVocabulary,
-    PreviousRun,
-    SegmentationConfig,
-    choose_k,
-    fit_segments,
-    knee_point,
-    prepare_features,
-    signed_log1p,
-)
-from customer_segmentation.stability import Stability
+from customer_segmentation.segmentation.choose_k import KCandidate, choose_k, knee_point
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.fit import fit_segments
+from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES
+from customer_segmentation.segmentation.matching import PreviousRun
+from customer_segmentation.segmentation.names import NamingVocabulary
+from customer_segmentation.segmentation.prepare import prepare_features, signed_log1p
+from customer_segmentation.segmentation.stability import Stability
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.segment_names import (
+from customer_segmentation.segmentation.names import (
     FALLBACK_ARCHETYPE,
     SegmentName,
     match_archetype,
     name_segments,
 )
-from customer_segmentation.stability import best_jaccard, bootstrap_stability
-from customer_segmentation.validation import (
+from customer_segmentation.segmentation.stability import best_jaccard, bootstrap_stability
+from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     nearest_centroids,
     stratified_sample,

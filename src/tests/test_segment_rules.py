@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.segment_rules import (
+from customer_segmentation.segmentation.rules import (
     RuleConfig,
     explain_segments,
     fit_rule_tree,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.clustering import signed_log1p
+from customer_segmentation.segmentation.prepare import signed_log1p
 from customer_segmentation.warehouse import NoData, Warehouse
 
 UNKNOWN = "unknown"

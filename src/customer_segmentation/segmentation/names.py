@@ -41,6 +41,12 @@ DESCRIPTOR_COLUMNS = ["feature_name", "high_descriptor", "low_descriptor"]
 
 
 @dataclass(frozen=True)
+class NamingVocabulary:
+    archetypes: pd.DataFrame | None = None
+    descriptors: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
 class SegmentName:
     segment_name: str
     archetype: str

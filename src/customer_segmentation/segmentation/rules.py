@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
+from customer_segmentation.segmentation.prepare import sample_rows
+
 MAX_RULE_DEPTH = 3  # deeper trees stop being rules an analyst can read
 
 # pandas dtypes of the returned frame's columns.
@@ -111,17 +113,6 @@ def feature_matrix(features: pd.DataFrame, columns: Sequence[str]) -> np.ndarray
     )
 
 
-def _sample_rows(n_rows: int, size: int, seed: int) -> np.ndarray:
-    """Sorted positions of a fixed-size seeded sample (all rows when there are fewer).
-
-    The same draw as `clustering.sample_rows`, repeated here because clustering imports this
-    module; with the same size and seed the tree sees the rows K-means was fitted on.
-    """
-    if n_rows <= size:
-        return np.arange(n_rows)
-    return np.sort(np.random.default_rng(seed).choice(n_rows, size=size, replace=False))
-
-
 def _varies(values: np.ndarray) -> bool:
     """A column null for every customer, or with a single known value, cannot explain a
     segment (K-means dropped it too), so the tree is not offered it."""
@@ -159,7 +150,7 @@ def fit_rule_tree(
     usable = tuple(
         name for name in feature_columns if _varies(feature_matrix(features, [name])[:, 0])
     )
-    rows = _sample_rows(len(features), config.sample_size, config.seed)
+    rows = sample_rows(len(features), config.sample_size, config.seed)
     # Rounded first so that, say, 0.07 * 100 asks for 7 rows and not 8.
     min_leaf = max(1, math.ceil(round(config.min_leaf_share * len(rows), 9)))
     model = DecisionTreeClassifier(

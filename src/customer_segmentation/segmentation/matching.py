@@ -21,6 +21,17 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+
+@dataclass(frozen=True)
+class PreviousRun:
+    """The latest earlier run that new clusters are matched to (see matching)."""
+
+    as_of_date: str
+    centroids: pd.DataFrame  # segment_id, segment_name, segment_archetype, feature_name,
+    #                          centroid_value (transformed feature units)
+    highest_segment_id: int
+
+
 PREVIOUS_COLUMNS = ["segment_id", "segment_name", "segment_archetype", "feature_name"]
 
 
@@ -101,8 +112,6 @@ def previous_run_from(query, schema: str, as_of_date: str):
     """The latest stored run before `as_of_date` from history tables that exist, or None.
     `query(sql, params)` runs SQL with `?` parameters and returns a DataFrame, so the same SQL
     (valid on DuckDB and Spark) serves the dbt Python model and the Spark fit."""
-    from customer_segmentation.clustering import PreviousRun  # the fit's own type
-
     runs = query(
         f"select cast(as_of_date as string) as as_of_date, highest_segment_id "
         f"from {schema}.segmentation_runs "
