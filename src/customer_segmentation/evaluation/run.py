@@ -1,0 +1,341 @@
+"""`make evaluate`: the warehouse's segments on data whose answers it was not tuned to.
+
+    python -m customer_segmentation.evaluation.run [--plan full|quick] [--out bench/results]
+
+Builds the whole warehouse (`dbt seed` + `dbt build`, as a user would) on several seeds and
+sizes of two generators with an answer key (the demo generator, whose customer types the
+method was developed on, and the planted-group generator of this sub-package, written apart
+from it), and on the three public data sets, which have no key. For every labelled set it
+compares the adjusted Rand index of the segments with the two pinned naive baselines of
+`bench/segmentation_baselines.py` (told the true number of groups); for every set it records
+the k chosen, the smallest segment's share and how many segments pass `segment_validation`.
+Writes `<date>-evaluate.json` and `.md` (one table, and the public sets' segments) into --out.
+Not part of `make test`: it takes about half an hour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+SHARED_DATA_DIR = PROJECT_DIR.parent / "shared" / "data"
+DBT = Path(sys.executable).parent / "dbt"
+BASELINES = PROJECT_DIR / "bench" / "segmentation_baselines.py"
+# The better baseline must be beaten by this much (mean ARI over seeds) on every labelled set.
+REQUIRED_MARGIN = 0.02
+
+# (generator, customers, seeds): both generators at a small and a mid size.
+PLANS = {
+    "full": [
+        ("planted", 3_000, (1, 2, 3, 4, 5, 6)),
+        ("planted", 20_000, (4, 5)),
+        ("demo", 3_000, (1, 2, 3)),
+        ("demo", 20_000, (4, 5)),
+    ],
+    "quick": [("planted", 3_000, (1,)), ("demo", 3_000, (1,))],
+}
+
+
+@dataclass
+class DataSet:
+    name: str
+    generator: str  # planted, demo or public
+    customers: int | None
+    seed: int | None
+    raw_dir: Path
+    raw_format: str = "canonical"
+    as_of_date: str = ""
+    key: Path | None = None
+
+
+@dataclass
+class Result:
+    name: str
+    generator: str
+    customers: int | None
+    seed: int | None
+    scored_customers: int
+    chosen_k: int
+    smallest_segment_share: float
+    segments_passing_validation: int
+    segment_count: int
+    build_seconds: float
+    true_k: int | None = None
+    warehouse_ari: float | None = None
+    baseline_all_features_ari: float | None = None
+    baseline_log_rfm_ari: float | None = None
+    selection_reason: str = ""
+    segments: list[dict] = field(default_factory=list)
+
+
+def labelled_set(generator: str, customers: int, seed: int, data_dir: Path) -> DataSet:
+    """A generated folder and its key, made once and reused by later runs."""
+    folder = data_dir / f"{generator}_{customers}_{seed}"
+    raw_dir, key = folder / "raw", folder / "key.csv"
+    if not key.exists():
+        if generator == "planted":
+            from customer_segmentation.evaluation.planted import generate_planted
+
+            generate_planted(raw_dir, customers, seed, key_path=key)
+        else:
+            from customer_segmentation.demo_data import generate
+
+            generate(raw_dir, customers, seed, truth_out=key, progress=False)
+    name = f"{generator} {customers:,} seed {seed}"
+    return DataSet(name, generator, customers, seed, raw_dir, key=key)
+
+
+def public_sets(data_dir: Path) -> list[DataSet]:
+    """The three public data sets; a missing one is left out, saying so."""
+    sets = []
+    for raw_format in ("online_retail", "marketing_campaign"):
+        folder = SHARED_DATA_DIR / raw_format
+        if folder.exists():
+            sets.append(DataSet(raw_format, "public", None, None, folder, raw_format))
+        else:
+            print(f"evaluate: {folder} is absent, {raw_format} left out")
+    cdnow = data_dir / "cdnow"
+    try:
+        if not (cdnow / "order_lines.csv").exists():
+            from customer_segmentation.clv_data import load_cdnow_sample, write_cdnow_raw_folder
+
+            write_cdnow_raw_folder(load_cdnow_sample(data_dir / "cache"), cdnow)
+        sets.append(DataSet("cdnow", "public", None, None, cdnow, as_of_date="1997-10-01"))
+    except Exception as error:  # noqa: BLE001 - no network: say so and go on
+        print(f"evaluate: CDNOW left out ({error})")
+    return sets
+
+
+def build(dataset: DataSet, work_dir: Path) -> tuple[Path, float]:
+    """`dbt seed` and `dbt build` into a warehouse of its own; raises naming the log."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db_path = work_dir / "warehouse.duckdb"
+    db_path.unlink(missing_ok=True)  # a fresh warehouse: no earlier run to match ids to
+    env = {
+        **os.environ,
+        "DUCKDB_PATH": str(db_path),
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt_vars = json.dumps(
+        {
+            "raw_dir": str(dataset.raw_dir),
+            "raw_format": dataset.raw_format,
+            "as_of_date": dataset.as_of_date,
+        }
+    )
+    start = time.perf_counter()
+    log_path = work_dir / "dbt.log"
+    with log_path.open("w") as log:
+        for command in (["seed", "--full-refresh"], ["build"]):
+            done = subprocess.run(
+                [str(DBT), *command, "--vars", dbt_vars],
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"dbt {command[0]} failed on {dataset.name}: see {log_path}")
+    return db_path, time.perf_counter() - start
+
+
+def measure(dataset: DataSet, db_path: Path, build_seconds: float) -> Result:
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        segments = connection.execute("select customer_id, segment_id from customer_segments").df()
+        validation = connection.execute(
+            "select segment_id, segment_name, customer_count, customer_share, revenue_share, "
+            "passes_validation from segment_validation where validation_scope = 'segment' "
+            "order by segment_id"
+        ).df()
+        [(chosen_k, reason)] = connection.execute(
+            "select k, selection_reason from segmentation_runs"
+        ).fetchall()
+    result = Result(
+        name=dataset.name,
+        generator=dataset.generator,
+        customers=dataset.customers,
+        seed=dataset.seed,
+        scored_customers=len(segments),
+        chosen_k=int(chosen_k),
+        smallest_segment_share=float(validation["customer_share"].min()),
+        segments_passing_validation=int(validation["passes_validation"].sum()),
+        segment_count=len(validation),
+        build_seconds=round(build_seconds, 1),
+        selection_reason=reason,
+        segments=validation.drop(columns="segment_id").round(4).to_dict("records"),
+    )
+    if dataset.key is not None:
+        key = pd.read_csv(dataset.key, dtype={"customer_id": str})
+        label = [column for column in key.columns if column != "customer_id"][0]
+        scored = segments.merge(key[["customer_id", label]], on="customer_id", how="inner")
+        result.true_k = int(scored[label].nunique())
+        result.warehouse_ari = float(adjusted_rand_score(scored[label], scored["segment_id"]))
+        baselines = run_baselines(db_path, dataset.key, result.true_k, dataset.raw_format)
+        result.baseline_all_features_ari = baselines["all_features"]["ari_mean"]
+        result.baseline_log_rfm_ari = baselines["log_rfm"]["ari_mean"]
+    return result
+
+
+def run_baselines(db_path: Path, key: Path, k: int, raw_format: str) -> dict:
+    """The pinned baselines, run as their own process (they share nothing with the fit)."""
+    done = subprocess.run(
+        [sys.executable, str(BASELINES), "--db", str(db_path), "--key", str(key), "--k", str(k)]
+        + ["--raw-format", raw_format],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def summary(results: list[Result]) -> pd.DataFrame:
+    """Per labelled set (generator x size): means over seeds and the margin over the better
+    baseline; per public set: what the warehouse chose."""
+    frame = pd.DataFrame([asdict(r) for r in results]).drop(columns=["segments"])
+    labelled = frame[frame["warehouse_ari"].notna()]
+    grouped = labelled.groupby(["generator", "customers"], sort=False).agg(
+        seeds=("seed", lambda s: ", ".join(str(int(x)) for x in s)),
+        true_k=("true_k", lambda s: ", ".join(str(int(x)) for x in s)),
+        chosen_k=("chosen_k", lambda s: ", ".join(str(int(x)) for x in s)),
+        warehouse_ari=("warehouse_ari", "mean"),
+        baseline_all_features_ari=("baseline_all_features_ari", "mean"),
+        baseline_log_rfm_ari=("baseline_log_rfm_ari", "mean"),
+        smallest_segment_share=("smallest_segment_share", "min"),
+        segments_passing=(
+            "segments_passing_validation",
+            lambda s: ", ".join(str(int(x)) for x in s),
+        ),
+    )
+    grouped = grouped.reset_index()
+    better = grouped[["baseline_all_features_ari", "baseline_log_rfm_ari"]].max(axis=1)
+    grouped["margin"] = grouped["warehouse_ari"] - better
+    grouped["beats_baselines"] = grouped["margin"] >= REQUIRED_MARGIN
+    return grouped
+
+
+def markdown(results: list[Result], grouped: pd.DataFrame, seconds: float) -> str:
+    lines = [
+        f"# Segments on data the method was not tuned to ({date.today().isoformat()})",
+        "",
+        "`make evaluate` (`python -m customer_segmentation.evaluation.run`): the whole warehouse "
+        "built on each set; ARI of `customer_segments` against the answer key; baselines from "
+        "`bench/segmentation_baselines.py` (told the true k, n_init=10, seeds 0-4, mean ARI). "
+        f"A labelled set passes when the warehouse's mean ARI over seeds beats the better "
+        f"baseline by at least {REQUIRED_MARGIN}. Wall time {seconds / 60:.1f} min.",
+        "",
+        "| generator | customers | seeds | true k | k chosen | warehouse ARI | baseline: all "
+        "features | baseline: log RFM | margin | passes | smallest segment | segments passing "
+        "validation |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for row in grouped.itertuples():
+        lines.append(
+            f"| {row.generator} | {int(row.customers):,} | {row.seeds} | {row.true_k} | "
+            f"{row.chosen_k} | {row.warehouse_ari:.3f} | {row.baseline_all_features_ari:.3f} | "
+            f"{row.baseline_log_rfm_ari:.3f} | {row.margin:+.3f} | "
+            f"{'yes' if row.beats_baselines else 'NO'} | {row.smallest_segment_share:.1%} | "
+            f"{row.segments_passing} |"
+        )
+    lines += ["", "## Every labelled build", ""]
+    lines += [
+        "| set | true k | k chosen | warehouse ARI | all features | log RFM | build (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.warehouse_ari is not None:
+            lines.append(
+                f"| {r.name} | {r.true_k} | {r.chosen_k} | {r.warehouse_ari:.3f} | "
+                f"{r.baseline_all_features_ari:.3f} | {r.baseline_log_rfm_ari:.3f} | "
+                f"{r.build_seconds:.0f} |"
+            )
+    lines += ["", "## Public data sets (no answer key)", ""]
+    for r in results:
+        if r.warehouse_ari is None:
+            lines += [
+                f"### {r.name}: k = {r.chosen_k}, smallest segment {r.smallest_segment_share:.1%}, "
+                f"{r.segments_passing_validation} of {r.segment_count} segments pass validation",
+                "",
+                f"Reason: {r.selection_reason}",
+                "",
+                "| segment | customers | share | revenue share | passes validation |",
+                "|---|---:|---:|---:|---|",
+            ]
+            lines += [
+                f"| {s['segment_name']} | {int(s['customer_count']):,} | "
+                f"{s['customer_share']:.1%} | {s['revenue_share']:.1%} | "
+                f"{'yes' if s['passes_validation'] else 'no'} |"
+                for s in r.segments
+            ]
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m customer_segmentation.evaluation.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--plan", choices=sorted(PLANS), default="full")
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "data" / "evaluate")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench" / "results")
+    parser.add_argument("--no-public", action="store_true", help="labelled sets only")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    datasets = [
+        labelled_set(generator, customers, seed, args.data_dir)
+        for generator, customers, seeds in PLANS[args.plan]
+        for seed in seeds
+    ]
+    if not args.no_public:
+        datasets += public_sets(args.data_dir)
+    results = []
+    for dataset in datasets:
+        work_dir = args.data_dir / "builds" / dataset.name.replace(" ", "_").replace(",", "")
+        db_path, seconds = build(dataset, work_dir)
+        results.append(measure(dataset, db_path, seconds))
+        r = results[-1]
+        print(
+            f"evaluate: {r.name}: k={r.chosen_k}"
+            + (f" (true {r.true_k}), ARI {r.warehouse_ari:.3f}" if r.true_k else "")
+            + (
+                f" vs {r.baseline_all_features_ari:.3f} / {r.baseline_log_rfm_ari:.3f}"
+                if r.true_k
+                else ""
+            )
+            + f", {seconds:.0f} s",
+            flush=True,
+        )
+    grouped = summary(results)
+    seconds = time.perf_counter() - start
+    stem = f"{date.today().isoformat()}-evaluate"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(
+            {"summary": grouped.to_dict("records"), "runs": [asdict(r) for r in results]},
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
+    (args.out / f"{stem}.md").write_text(markdown(results, grouped, seconds))
+    print(grouped.to_string(index=False))
+    print(f"evaluate: {args.out / stem}.md ({seconds / 60:.1f} min)")
+    return 0 if grouped["beats_baselines"].all() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
