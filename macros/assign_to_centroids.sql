@@ -1,8 +1,9 @@
 {% macro assign_to_centroids(feature_values, centroids) %}
     {#- Nearest-centroid assignment in SQL, the same arithmetic as the Python fit's predict:
-        each feature is signed-log1p transformed when the run did so, a missing value takes the
-        run's imputed value, it is standardised with the run's scaler, and the customer goes to
-        the centroid at the smallest Euclidean distance (ties to the lower segment id).
+        each feature is clipped to the run's fences and signed-log1p transformed when the run
+        did so, a missing value takes the run's imputed value, it is standardised with the
+        run's scaler, and the customer goes to the centroid at the smallest distance weighted
+        by the run's feature weights (ties to the lower segment id).
         feature_values: (customer_id, feature_name, feature_value) rows;
         centroids: segment_centroids rows of one run. Returns customer_id, segment_id,
         distance_to_centroid. -#}
@@ -13,6 +14,8 @@
             feature_name,
             is_log_transformed,
             impute_value,
+            clip_lower_value,
+            clip_upper_value,
             scaler_mean,
             scaler_scale
         from {{ centroids }}
@@ -32,7 +35,9 @@
         select
             standardised.customer_id,
             centroids.segment_id,
-            sqrt(sum(power(standardised.z_score - centroids.centroid_z_score, 2))) as distance
+            sqrt(sum(
+                centroids.feature_weight * power(standardised.z_score - centroids.centroid_z_score, 2)
+            )) as distance
         from standardised
         inner join {{ centroids }} as centroids
             on standardised.feature_name = centroids.feature_name
@@ -48,15 +53,23 @@
 {% endmacro %}
 
 {% macro standardised_feature(value, run_feature) %}
-    {#- A raw feature value in a stored run's standardised units, as the fit computed it: signed
-        log1p when the run log-transformed the feature, the run's imputed value when missing,
-        then (value - scaler_mean) / scaler_scale. -#}
+    {#- A raw feature value in a stored run's standardised units, as the fit computed it:
+        clipped to the run's fences (none stored: not clipped), signed log1p when the run
+        log-transformed the feature, the run's imputed value when missing, then
+        (value - scaler_mean) / scaler_scale. The fences are in the feature's own units, so
+        clipping before the transform equals the fit's clipping after it. -#}
+    {%- set clipped -%}
+        least(
+            greatest({{ value }}, coalesce({{ run_feature }}.clip_lower_value, {{ value }})),
+            coalesce({{ run_feature }}.clip_upper_value, {{ value }})
+        )
+    {%- endset %}
     (
         coalesce(
             case
                 when {{ run_feature }}.is_log_transformed
-                    then sign({{ value }}) * ln(1 + abs({{ value }}))
-                else {{ value }}
+                    then sign({{ clipped }}) * ln(1 + abs({{ clipped }}))
+                else {{ clipped }}
             end,
             {{ run_feature }}.impute_value
         ) - {{ run_feature }}.scaler_mean

@@ -74,7 +74,22 @@
         ('segment_recall', 'double'),
         ('segment_silhouette_score', 'double'),
         ('silhouette_score', 'double'),
-        ('smallest_segment_share', 'double')
+        ('smallest_segment_share', 'double'),
+        ('clip_lower_value', 'double'),
+        ('clip_upper_value', 'double'),
+        ('clipped_customer_count', 'bigint'),
+        ('clipped_customer_share', 'double'),
+        ('feature_weight', 'double'),
+        ('feature_weight_bound', 'double'),
+        ('weight_gap_statistic', 'double'),
+        ('prediction_strength', 'double'),
+        ('is_stable', 'boolean'),
+        ('is_targetable_size', 'boolean'),
+        ('passes_checks', 'boolean'),
+        ('is_rule_choice', 'boolean'),
+        ('failed_checks', 'string'),
+        ('method_version', 'string'),
+        ('requested_segment_count', 'bigint')
     ]) }}
 {% endmacro %}
 

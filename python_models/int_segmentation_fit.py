@@ -1,7 +1,7 @@
 """The one K-means fit of a build. Every segment table reads what it recorded; nothing fits
-again. Settings: meta.segmentation in the YAML beside. Ids and names carry over from the
-latest earlier run stored in segmentation_runs / segment_centroids (read directly, not through
-ref(): they are this model's own history, built downstream of it)."""
+again. Settings: meta.segmentation in the YAML beside, and the var segment_count. Ids and names
+carry over from the latest earlier run stored in segmentation_runs / segment_centroids (read
+directly, not through ref(): they are this model's own history, built downstream of it)."""
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
@@ -12,7 +12,9 @@ from customer_segmentation.segmentation.names import NamingVocabulary
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = SegmentationConfig.for_format(
-        dbt.config.meta_get("segmentation"), dbt.config.meta_get("raw_format")
+        dbt.config.meta_get("segmentation"),
+        dbt.config.meta_get("raw_format"),
+        dbt.config.meta_get("segment_count"),
     )
     as_of = dbt.ref("int_as_of_date").df()
     as_of_date = str(as_of["as_of_date"].iloc[0])[:10]

@@ -7,8 +7,12 @@
 {#- Runs stored before these columns existed lack them: read as null. -#}
 {%- set run_columns = [] -%}
 {%- if runs is not none -%}
-    {%- set run_columns = adapter.get_columns_in_relation(runs) | map(attribute='name') | list -%}
+{%- set run_columns = adapter.get_columns_in_relation(runs) | map(attribute='name') | list -%}
 {%- endif -%}
+{%- set centroid_columns = [] -%}
+{%- if centroids is not none -%}
+{%- set centroid_columns = adapter.get_columns_in_relation(centroids) | map(attribute='name') | list -%}
+{%- endif %}
 
 with
 
@@ -41,8 +45,21 @@ final as (
         centroids.centroid_value,
         centroids.is_log_transformed,
         centroids.impute_value,
+        {% for column in ['clip_lower_value', 'clip_upper_value'] -%}
+        {% if column in centroid_columns -%}
+        centroids.{{ column }},
+        {%- else -%}
+        cast(null as double) as {{ column }},
+        {%- endif %}
+        {% endfor -%}
         centroids.scaler_mean,
         centroids.scaler_scale,
+        {#- Runs before feature weights weighed every feature the same. #}
+        {% if 'feature_weight' in centroid_columns -%}
+        coalesce(centroids.feature_weight, 1.0) as feature_weight,
+        {%- else -%}
+        1.0 as feature_weight,
+        {%- endif %}
         reference_run.k,
         reference_run.seed,
         reference_run.feature_list,
@@ -50,9 +67,14 @@ final as (
         reference_run.settings,
         reference_run.highest_segment_id,
         {% if 'distance_p95' in run_columns -%}
-        reference_run.distance_p95
+        reference_run.distance_p95,
         {%- else -%}
-        cast(null as double) as distance_p95
+        cast(null as double) as distance_p95,
+        {%- endif %}
+        {% if 'method_version' in run_columns -%}
+        reference_run.method_version
+        {%- else -%}
+        cast(null as string) as method_version
         {%- endif %}
     from {{ centroids }} as centroids
     inner join reference_run
@@ -72,15 +94,19 @@ final as (
         cast(null as double) as centroid_value,
         cast(null as boolean) as is_log_transformed,
         cast(null as double) as impute_value,
+        cast(null as double) as clip_lower_value,
+        cast(null as double) as clip_upper_value,
         cast(null as double) as scaler_mean,
         cast(null as double) as scaler_scale,
+        cast(null as double) as feature_weight,
         cast(null as integer) as k,
         cast(null as integer) as seed,
         cast(null as string) as feature_list,
         cast(null as string) as scaler_parameters,
         cast(null as string) as settings,  -- noqa: RF04
         cast(null as integer) as highest_segment_id,
-        cast(null as double) as distance_p95
+        cast(null as double) as distance_p95,
+        cast(null as string) as method_version
     from as_of
     where false
 )

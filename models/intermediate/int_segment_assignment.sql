@@ -29,7 +29,8 @@ reference_run as (
         scaler_parameters,
         settings,
         highest_segment_id,
-        distance_p95
+        distance_p95,
+        method_version
     from reference_centroids
 ),
 
@@ -107,8 +108,11 @@ features as (
             'is_feature_used': 'true',
             'is_log_transformed': 'is_log_transformed',
             'impute_value': 'impute_value',
+            'clip_lower_value': 'clip_lower_value',
+            'clip_upper_value': 'clip_upper_value',
             'scaler_mean': 'scaler_mean',
             'scaler_scale': 'scaler_scale',
+            'feature_weight': 'feature_weight',
         }) }}
     from reference_centroids
 ),
@@ -123,8 +127,10 @@ k_candidates as (
             'row_kind': "'k_candidate'",
             'k': 'checked_reference.k',
             'is_chosen': 'true',
+            'is_rule_choice': 'true',
             'is_elbow': 'false',
             'has_cluster_structure': 'false',
+            'failed_checks': "'not measured: segments assigned to the stored fit'",
             'selection_reason': assigned_reason,
         }) }}
     from checked_reference
@@ -159,6 +165,7 @@ run as (
             'segment_mode': "'assign'",
             'fitted_as_of_date': 'checked_reference.fitted_as_of_date',
             'distance_p95': 'checked_reference.distance_p95',
+            'method_version': 'checked_reference.method_version',
         }) }}
     from checked_reference
     cross join as_of

@@ -180,7 +180,9 @@ def write_dataframe(dataframe, relation: str) -> int:
 def fit_segmentation(spark, manifest: Manifest, local_limit: int) -> pd.DataFrame:
     node = manifest.python_model("int_segmentation_fit")
     meta = node["config"]["meta"]
-    settings = SegmentationConfig.for_format(meta["segmentation"], meta["raw_format"])
+    settings = SegmentationConfig.for_format(
+        meta["segmentation"], meta["raw_format"], meta.get("segment_count")
+    )
     as_of = to_pandas(spark.table(manifest.relation("int_as_of_date")))
     as_of_date = str(as_of["as_of_date"].iloc[0])[:10]
     vocabulary = NamingVocabulary(
@@ -205,8 +207,9 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     The DuckDB fit already chooses k, and measures silhouette, stability, tests and rules, on
     fixed-size samples (`fit_sample_size`, `silhouette_sample_size`, ...). Here that sample is
     drawn in Spark and fitted by the same `fit_segments`, which gives k, the feature treatment
-    (log, impute, scaler) and named segments. Then every customer is standardised with that
-    treatment in Spark, `pyspark.ml` K-means with that k and seed is fitted on all of them, its
+    (fences, log, impute, scaler), the feature weights and named segments. Then every customer
+    is standardised with that treatment in Spark and weighted (sqrt of the weight),
+    `pyspark.ml` K-means with that k and seed is fitted on all of them in that space, its
     centroids are paired with the sample fit's (Hungarian, so ids and names carry over) and
     each customer gets the nearest one. Customer, centroid and run rows describe the full fit;
     the other rows are the sample's measurements, as on DuckDB. Returns a Spark DataFrame with
@@ -228,27 +231,32 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     )
     fit = fit_segments(sample, settings, vocabulary, previous, as_of_date)
     used = fit.features[fit.features["is_feature_used"]].reset_index(drop=True)
-    z_columns = []
-    for position, feature in enumerate(used.itertuples()):
-        value = F.col(feature.feature_name).cast("double")
-        if feature.is_log_transformed:
-            value = F.signum(value) * F.log1p(F.abs(value))
-        value = F.coalesce(value, F.lit(float(feature.impute_value)))
-        z_columns.append(
-            ((value - float(feature.scaler_mean)) / float(feature.scaler_scale)).alias(
-                f"z_{position}"
-            )
-        )
+    z_columns = [
+        standardised_column(feature).alias(f"z_{position}")
+        for position, feature in enumerate(used.itertuples())
+    ]
+    # K-means works in the weighted space: z * sqrt(weight); a weight-0 feature adds nothing.
+    weighted = [
+        (F.col(f"z_{position}") * float(np.sqrt(feature.feature_weight))).alias(f"w_{position}")
+        for position, feature in enumerate(used.itertuples())
+        if feature.feature_weight > 0
+    ]
+    standardised = features_table.select(
+        F.col(ID_COLUMN).cast("string").alias(ID_COLUMN), *z_columns
+    ).select("*", *weighted)
     vectors = VectorAssembler(
-        inputCols=[f"z_{i}" for i in range(len(z_columns))], outputCol="features"
-    ).transform(features_table.select(F.col(ID_COLUMN).cast("string").alias(ID_COLUMN), *z_columns))
+        inputCols=[column for column in standardised.columns if column.startswith("w_")],
+        outputCol="features",
+    ).transform(standardised)
     k = int(fit.run["k"].iloc[0])
     model = KMeans(k=k, seed=settings.seed, maxIter=300, tol=1e-6).fit(vectors)
     centers = np.array(model.clusterCenters())
+    kept = used[used["feature_weight"] > 0]
     sample_centers = fit.centroids.pivot(
         index="segment_id", columns="feature_name", values="centroid_z_score"
-    )[list(used["feature_name"])]
-    rows, columns = linear_sum_assignment(cdist(centers, sample_centers.to_numpy()))
+    )[list(kept["feature_name"])]
+    sample_weighted = sample_centers.to_numpy() * np.sqrt(kept["feature_weight"].to_numpy(float))
+    rows, columns = linear_sum_assignment(cdist(centers, sample_weighted))
     segment_of = {int(r): int(sample_centers.index[c]) for r, c in zip(rows, columns, strict=True)}
     names = fit.segments.set_index("segment_id")
 
@@ -261,12 +269,21 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
         F.element_at(center_arrays, F.col("prediction") + 1),
         lambda a, b: (a - b) * (a - b),
     )
-    assigned = model.transform(vectors).select(
+    predicted = model.transform(vectors).cache()
+    assigned = predicted.select(
         ID_COLUMN,
         by_cluster(segment_of)[F.col("prediction")].alias("segment_id"),
         F.sqrt(F.aggregate(squared, F.lit(0.0), lambda total, x: total + x)).alias(
             "distance_to_centroid"
         ),
+    )
+    # Centroids in standardised units, every used feature (weight 0 too): the members' means.
+    member_means = (
+        predicted.groupBy("prediction")
+        .agg(*[F.avg(f"z_{i}").alias(f"z_{i}") for i in range(len(z_columns))])
+        .toPandas()
+        .set_index("prediction")
+        .sort_index()
     )
     segment_names = {s: names.at[s, "segment_name"] for s in segment_of.values()}
     archetypes = {s: names.at[s, "segment_archetype"] for s in segment_of.values()}
@@ -282,8 +299,16 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     frame = fit.to_frame()
     frame = frame[frame["row_kind"] != "customer"].reset_index(drop=True)
     scaler = used.set_index("feature_name")
+    all_sample_centers = fit.centroids.pivot(
+        index="segment_id", columns="feature_name", values="centroid_z_score"
+    )[list(used["feature_name"])]
     for cluster, segment_id in segment_of.items():
-        for name, z_score in zip(used["feature_name"], centers[cluster], strict=True):
+        z_scores = (  # a cluster pyspark left empty keeps the sample fit's centroid
+            member_means.loc[cluster].to_numpy(float)
+            if cluster in member_means.index
+            else all_sample_centers.loc[segment_id].to_numpy(float)
+        )
+        for name, z_score in zip(used["feature_name"], z_scores, strict=True):
             row = (
                 (frame["row_kind"] == "centroid")
                 & (frame["segment_id"] == segment_id)
@@ -301,6 +326,22 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     check_fit_frame(frame, "int_segmentation_fit (sample rows)")
     others = spark.createDataFrame(python_rows(frame), spark_schema(frame, SEGMENTATION_TYPES))
     return others.unionByName(customers, allowMissingColumns=True)
+
+
+def standardised_column(feature):
+    """A used feature in the fit's standardised units, in Spark: clipped to its fences (in the
+    feature's own units), signed log1p when the fit used it, imputed, then scaled."""
+    from pyspark.sql import functions as F
+
+    value = F.col(feature.feature_name).cast("double")
+    if not pd.isna(feature.clip_lower_value):
+        value = F.greatest(value, F.lit(float(feature.clip_lower_value)))
+    if not pd.isna(feature.clip_upper_value):
+        value = F.least(value, F.lit(float(feature.clip_upper_value)))
+    if feature.is_log_transformed:
+        value = F.signum(value) * F.log1p(F.abs(value))
+    value = F.coalesce(value, F.lit(float(feature.impute_value)))
+    return (value - float(feature.scaler_mean)) / float(feature.scaler_scale)
 
 
 def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:

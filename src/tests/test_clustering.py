@@ -1,5 +1,6 @@
-"""The segmentation package on small fixed frames: known k, one blob, absent optional
-features, ten customers, determinism, canonical ids, stable ids across runs, names."""
+"""The segmentation package on small fixed frames: known k, one blob, two unequal groups,
+outliers, absent optional features, ten customers, determinism, canonical ids, stable ids
+across runs, names."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES
 from customer_segmentation.segmentation.matching import PreviousRun
 from customer_segmentation.segmentation.names import NamingVocabulary
 from customer_segmentation.segmentation.prepare import prepare_features, signed_log1p
-from customer_segmentation.segmentation.stability import Stability
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -61,7 +61,9 @@ def test_six_overlapping_blobs_give_six_segments():
     fit = fit_segments(frame, _config(k_max=10))
     chosen = fit.k_selection[fit.k_selection["is_chosen"]]
     assert chosen["k"].tolist() == [6]
-    assert chosen["selection_reason"].iloc[0].startswith("elbow of inertia at k=6")
+    reason = chosen["selection_reason"].iloc[0]
+    assert reason.startswith("the largest k that is distinct, stable and targetable")
+    assert "k=7 not stable (prediction strength" in reason
     merged = fit.assignments.merge(frame, on="customer_id")
     assert _adjusted_rand(merged["true_blob"], merged["segment_id"]) > 0.98
 
@@ -75,8 +77,8 @@ def test_single_blob_falls_back_to_the_documented_rule_without_crashing():
     reason = chosen["selection_reason"].iloc[0]
     assert reason.startswith("no cluster structure")
     # The fallback is the most stable k (ties to the smaller k), as the reason says.
-    most_stable = fit.k_selection.assign(ari=fit.k_selection["bootstrap_ari_mean"].round(3))
-    expected = most_stable.sort_values(["ari", "k"], ascending=[False, True])["k"].iloc[0]
+    most_stable = fit.k_selection.assign(ps=fit.k_selection["prediction_strength"].round(3))
+    expected = most_stable.sort_values(["ps", "k"], ascending=[False, True])["k"].iloc[0]
     assert chosen["k"].iloc[0] == expected
     assert len(fit.assignments) == 600
     assert fit.assignments["segment_name"].notna().all()
@@ -91,6 +93,36 @@ def test_separated_blobs_beat_the_structureless_reference_and_are_stable():
     assert chosen["bootstrap_ari_mean"] > 0.99
     assert (fit.segments["bootstrap_jaccard_mean"] > 0.99).all()
     assert chosen["silhouette_sample_size"] == 450  # all, since fewer than the sample size
+
+
+def test_two_groups_split_70_30_give_two_and_say_why_no_larger_k():
+    rng = np.random.default_rng(8)
+    points = np.vstack([rng.normal(0, 1, (700, 3)), rng.normal(5, 1, (300, 3))])
+    frame = pd.DataFrame(points, columns=list(FEATURES))
+    frame["customer_id"] = [f"C{i:05d}" for i in range(len(frame))]
+    fit = fit_segments(frame, _config())
+    assert fit.run["k"].iloc[0] == 2
+    sizes = fit.assignments["segment_id"].value_counts(normalize=True).sort_values()
+    assert sizes.iloc[0] == pytest.approx(0.3, abs=0.02)
+    reason = fit.run["selection_reason"].iloc[0]
+    assert reason.startswith("k=2") and "no k >= 3 passes" in reason
+    for k in range(3, 9):  # each larger k named with the check it failed and its figure
+        assert f"k={k} not " in reason
+
+
+def test_extreme_outliers_in_one_population_make_no_segment_and_no_structure():
+    rng = np.random.default_rng(9)
+    points = rng.normal(0, 1, (1000, 3))
+    points[:10] += 25  # 1% extreme customers, far out on every feature
+    frame = pd.DataFrame(points, columns=list(FEATURES))
+    frame["customer_id"] = [f"C{i:05d}" for i in range(len(frame))]
+    fit = fit_segments(frame, _config())
+    reason = fit.run["selection_reason"].iloc[0]
+    assert reason.startswith("no cluster structure")
+    shares = fit.assignments["segment_id"].value_counts(normalize=True)
+    assert shares.min() > 0.1  # no segment of outliers
+    clipped = fit.features.set_index("feature_name")["clipped_customer_count"]
+    assert (clipped >= 10).all()
 
 
 def test_absent_optional_features_are_dropped_and_recorded():
@@ -198,56 +230,74 @@ def test_knee_point_finds_the_bend_and_none_on_a_straight_line():
     assert knee_point([2, 3], [5, 1]) is None
 
 
-def _candidate(k, silhouette, smallest, inertia, ari=0.95, reference=0.1):
-    stability = Stability(np.full(3, ari), np.full((3, k), ari))
+def _candidate(k, silhouette, smallest, strength=0.95, reference=0.1):
     return KCandidate(
         k=k,
-        inertia=inertia,
+        weights=np.ones(3) / np.sqrt(3),
+        weight_bound=np.sqrt(3),
+        weight_gap=0.1,
+        centers=np.zeros((k, 3)),
+        inertia=100.0 / k,
         silhouette=silhouette,
         reference_silhouette=reference,
         calinski_harabasz=1.0,
         davies_bouldin=1.0,
         smallest_segment_share=smallest,
         silhouette_sample_size=100,
-        stability=stability,
-        stability_sample_size=100,
-        model=None,
+        prediction_strength=strength,
+        space=np.zeros((10, 3)),
+        labels=np.zeros(10, dtype=int),
     )
 
 
-def test_choose_k_skips_k_with_a_tiny_segment():
+def test_choose_k_takes_the_largest_k_that_passes_every_check():
     candidates = [
-        _candidate(2, 0.30, 0.40, 100.0),
-        _candidate(3, 0.50, 0.01, 40.0),  # best silhouette, but one segment is 1% of customers
-        _candidate(4, 0.29, 0.20, 30.0),
-        _candidate(5, 0.20, 0.10, 25.0),
+        _candidate(2, 0.40, 0.40),
+        _candidate(3, 0.35, 0.30),
+        _candidate(4, 0.30, 0.20),
+        _candidate(5, 0.30, 0.01),  # one segment is 1% of customers
+        _candidate(6, 0.25, 0.10, strength=0.6),  # the halves disagree
+        _candidate(7, 0.11, 0.10),  # no better than one population
     ]
-    k, reason = choose_k(candidates, _config())
-    assert k in (2, 4) and k != 3
-    assert "silhouette" in reason
+    choice = choose_k(candidates, _config())
+    assert (choice.k, choice.rule_k) == (4, 4)
+    assert choice.reason.startswith("the largest k that is distinct, stable and targetable")
+    assert "k=5 not targetable (smallest segment 1.0% < 2%)" in choice.reason
+    assert "k=6 not stable (prediction strength 0.600 < 0.8)" in choice.reason
+    assert "k=7 not distinct (silhouette 0.110 vs 0.100 for one population)" in choice.reason
 
 
-def test_choose_k_skips_unstable_k():
+def test_choose_k_gives_two_only_when_no_larger_k_passes_and_names_each_failure():
     candidates = [
-        _candidate(2, 0.30, 0.40, 100.0, ari=0.95),
-        _candidate(3, 0.31, 0.30, 50.0, ari=0.40),  # the elbow, but refits disagree
-        _candidate(4, 0.30, 0.20, 45.0, ari=0.90),
-        _candidate(5, 0.25, 0.10, 42.0, ari=0.90),
+        _candidate(2, 0.40, 0.40),
+        _candidate(3, 0.35, 0.30, strength=0.7),
+        _candidate(4, 0.30, 0.015),
     ]
-    k, reason = choose_k(candidates, _config())
-    assert k != 3
-    assert "stable" in reason
+    choice = choose_k(candidates, _config())
+    assert choice.k == 2
+    assert "k=3 not stable (prediction strength 0.700 < 0.8)" in choice.reason
+    assert "k=4 not targetable (smallest segment 1.5% < 2%)" in choice.reason
 
 
 def test_choose_k_without_structure_takes_the_most_stable_and_says_so():
     candidates = [
-        _candidate(2, 0.30, 0.40, 100.0, ari=0.80, reference=0.30),
-        _candidate(3, 0.31, 0.30, 50.0, ari=0.90, reference=0.30),
-        _candidate(4, 0.29, 0.20, 45.0, ari=0.70, reference=0.29),
+        _candidate(2, 0.30, 0.40, strength=0.80, reference=0.30),
+        _candidate(3, 0.31, 0.30, strength=0.90, reference=0.30),
+        _candidate(4, 0.29, 0.20, strength=0.70, reference=0.29),
     ]
-    k, reason = choose_k(candidates, _config())
-    assert k == 3
-    assert reason.startswith("no cluster structure") and "tiers of one population" in reason
+    choice = choose_k(candidates, _config())
+    assert choice.k == 3
+    assert choice.reason.startswith("no cluster structure")
+    assert "tiers of one population" in choice.reason
+
+
+def test_choose_k_never_picks_a_k_whose_segment_is_too_small_to_target():
+    candidates = [
+        _candidate(2, 0.50, 0.01),  # distinct and stable, but an outlier segment
+        _candidate(3, 0.30, 0.20, strength=0.5, reference=0.29),
+    ]
+    choice = choose_k(candidates, _config())
+    assert choice.k == 3 and choice.reason.startswith("no cluster structure")
 
 
 def _vocabulary() -> NamingVocabulary:
@@ -281,7 +331,7 @@ def _as_previous(fit, as_of_date="2024-01-01") -> PreviousRun:
 
 
 def test_business_names_come_from_the_archetype_seed():
-    fit = fit_segments(_rfm_blobs(200), _config(), _vocabulary())
+    fit = fit_segments(_rfm_blobs(200), _config(k_max=3), _vocabulary())
     names = set(fit.segments["segment_name"])
     assert names == {"Champions", "Hibernating", "New Customers"}
     assert (fit.segments["segment_name"] == fit.segments["segment_archetype"]).all()

@@ -1,5 +1,5 @@
-{#- History: the centroids of every as-of date ever built, with the transform and scaler that
-    put a customer in the same space, so a later run can match its segments to these and an
+{#- History: the centroids of every as-of date ever built, with the transform, fences, scaler
+    and feature weights that put a customer in the same space, so a later run can match its segments to these and an
     assignment in SQL can reuse them. Same retention rules as segmentation_runs. -#}
 {{ segment_history_config() }}
 
@@ -44,8 +44,11 @@ final as (
         centroids.centroid_value,
         features.is_log_transformed,
         features.impute_value,
+        features.clip_lower_value,
+        features.clip_upper_value,
         features.scaler_mean,
-        features.scaler_scale
+        features.scaler_scale,
+        features.feature_weight
     from centroids
     cross join runs
     inner join segments

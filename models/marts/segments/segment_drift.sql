@@ -24,8 +24,11 @@ run_features as (
         feature_name,
         is_log_transformed,
         impute_value,
+        clip_lower_value,
+        clip_upper_value,
         scaler_mean,
-        scaler_scale
+        scaler_scale,
+        feature_weight
     from reference_centroids
 ),
 
@@ -33,6 +36,7 @@ feature_shift as (
     {# At the fit every standardised feature has mean 0: the mean now is how far it moved. #}
     select
         run_features.feature_name,
+        any_value(run_features.feature_weight) as feature_weight,
         avg({{ standardised_feature('feature_values.feature_value', 'run_features') }}) as mean_shift
     from feature_values
     inner join run_features
@@ -59,12 +63,14 @@ distance_summary as (
 ),
 
 shift_summary as (
+    {# Only features that shape the segments (weight above 0) can make them stale. #}
     select
         max(abs(mean_shift)) as max_feature_mean_shift,
         {{ ordered_string_agg('feature_name', ', ', 'abs(mean_shift) desc') }} filter (
             where abs(mean_shift) > {{ var('drift_max_mean_shift') }}
         ) as drifted_features
     from feature_shift
+    where feature_weight > 0
 ),
 
 final as (

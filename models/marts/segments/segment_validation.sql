@@ -53,9 +53,23 @@ fit_segments as (
 ),
 
 chosen_k as (
-    select has_cluster_structure
+    select
+        k as chosen_k,
+        has_cluster_structure,
+        failed_checks
     from cluster_k_selection
     where is_chosen
+),
+
+rule_k as (
+    {#- The k the rule picks: the same row as chosen_k unless the var segment_count set k. #}
+    select
+        k as rule_chosen_k,
+        silhouette_score as rule_silhouette_score,
+        prediction_strength as rule_prediction_strength,
+        smallest_segment_share as rule_smallest_segment_share
+    from cluster_k_selection
+    where is_rule_choice
 ),
 
 key_feature_tests as (
@@ -123,6 +137,9 @@ segment_rows as (
         fit_segments.bootstrap_jaccard_min,
         cast(null as double) as bootstrap_ari_mean,
         cast(null as double) as bootstrap_ari_min,
+        cast(null as integer) as chosen_k,
+        cast(null as integer) as rule_chosen_k,
+        cast(null as string) as segment_count_cost,
         {# Assign mode reuses a fit without re-measuring it: null = not measured this run. #}
         case
             when not run.is_assigned then coalesce(fit_segments.segment_silhouette_score > 0, false)
@@ -162,6 +179,22 @@ overall_row as (
         min(segment_rows.bootstrap_jaccard_min) as bootstrap_jaccard_min,
         any_value(run.bootstrap_ari_mean) as bootstrap_ari_mean,
         any_value(run.bootstrap_ari_min) as bootstrap_ari_min,
+        any_value(chosen_k.chosen_k) as chosen_k,
+        any_value(rule_k.rule_chosen_k) as rule_chosen_k,
+        case
+            when any_value(chosen_k.chosen_k) <> any_value(rule_k.rule_chosen_k)
+                then
+                    'k=' || any_value(chosen_k.chosen_k) || ' set by the var segment_count ('
+                    || coalesce(any_value(chosen_k.failed_checks), 'it passes every check')
+                    || '); the rule''s k=' || any_value(rule_k.rule_chosen_k) || ' has silhouette '
+                    || cast(round(any_value(rule_k.rule_silhouette_score), 3) as string)
+                    || ' against ' || cast(round(any_value(run.silhouette_score), 3) as string)
+                    || ', prediction strength '
+                    || cast(round(any_value(rule_k.rule_prediction_strength), 2) as string)
+                    || ', smallest segment '
+                    || cast(round(100 * any_value(rule_k.rule_smallest_segment_share), 1) as string)
+                    || '%'
+        end as segment_count_cost,
         case
             when not any_value(run.is_assigned)
                 then coalesce(
@@ -180,6 +213,8 @@ overall_row as (
         on segment_rows.segment_id = segment_figures.segment_id
     cross join run
     cross join chosen_k
+    left join rule_k
+        on true
     cross join key_feature_tests
 ),
 
@@ -218,7 +253,8 @@ final as (
                         else 'the partition changes when refitted on resampled customers'
                     end
             end,
-            case when not is_targetable_size then 'too small to target on its own' end
+            case when not is_targetable_size then 'too small to target on its own' end,
+            segment_count_cost
         ), '') as validation_notes
     from unioned
 )

@@ -12,6 +12,11 @@ features as (
         coalesce(is_log_transformed, false) as is_log_transformed,
         null_share,
         impute_value,
+        clip_lower_value,
+        clip_upper_value,
+        coalesce(clipped_customer_count, 0) as clipped_customer_count,
+        coalesce(clipped_customer_share, 0) as clipped_customer_share,
+        feature_weight,
         scaler_mean,
         scaler_scale
     from segmentation_fit

@@ -31,6 +31,8 @@ run as (
         segment_mode,
         cast(fitted_as_of_date as date) as fitted_as_of_date,
         distance_p95,
+        method_version,
+        cast(requested_segment_count as integer) as requested_segment_count,
         '{{ invocation_id }}' as dbt_invocation_id,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
     from segmentation_fit

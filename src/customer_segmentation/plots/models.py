@@ -10,8 +10,8 @@ from customer_segmentation.plots.style import NEUTRAL, POPULATION, new_figure
 from customer_segmentation.warehouse import NoData, Warehouse
 
 CHOSEN = "#D55E00"
-# The stability a k needs (mean bootstrap ARI) to be eligible; drawn as a reference line.
-MIN_BOOTSTRAP_ARI = 0.75
+# The stability a k needs (prediction strength) to be eligible; drawn as a reference line.
+MIN_PREDICTION_STRENGTH = 0.8
 
 K_COLUMNS = [
     "k",
@@ -22,6 +22,7 @@ K_COLUMNS = [
     "reference_silhouette_score",
     "calinski_harabasz_score",
     "davies_bouldin_score",
+    "prediction_strength",
     "bootstrap_ari_mean",
 ]
 
@@ -90,17 +91,56 @@ def draw_k_scores(warehouse: Warehouse, _palette) -> Figure:
     calinski.set_ylabel("Calinski-Harabasz (ratio, higher is better)")
     davies.plot(frame.k, frame.davies_bouldin_score, marker="o", color=NEUTRAL)
     davies.set_ylabel("Davies-Bouldin (ratio, lower is better)")
-    stability.plot(frame.k, frame.bootstrap_ari_mean, marker="o", color=NEUTRAL)
+    stability.plot(frame.k, frame.prediction_strength, marker="o", color=NEUTRAL)
     stability.axhline(
-        MIN_BOOTSTRAP_ARI, color=POPULATION, linestyle=":", label=f"minimum {MIN_BOOTSTRAP_ARI}"
+        MIN_PREDICTION_STRENGTH,
+        color=POPULATION,
+        linestyle=":",
+        label=f"minimum {MIN_PREDICTION_STRENGTH}",
     )
-    stability.set_ylabel("Mean bootstrap ARI (0-1, higher is more stable)")
+    stability.set_ylabel("Prediction strength (0-1, higher is more stable)")
     for axes in panels:
         _mark_chosen(axes, chosen_k)
         axes.set_xticks(frame.k)
         axes.set_xlabel("Number of segments (k)")
     silhouette.legend(loc="best")
     stability.legend(loc="best")
+    return figure
+
+
+WEIGHT_COLUMNS = [
+    "feature_name",
+    "is_feature_used",
+    "feature_weight",
+    "clipped_customer_count",
+]
+
+
+def draw_feature_weights(warehouse: Warehouse, _palette) -> Figure:
+    """Each used feature's sparse K-means weight, largest first; clipped customers noted."""
+    frame = warehouse.table("segmentation_features", WEIGHT_COLUMNS, "feature_name")
+    frame = frame[frame.is_feature_used.fillna(False).astype(bool)]
+    frame = frame[frame.feature_weight.notna()].sort_values(
+        ["feature_weight", "feature_name"], ascending=[True, False]
+    )
+    if frame.empty:
+        raise NoData("no feature was used, so none has a weight")
+    figure = new_figure(8, max(3.0, 0.32 * len(frame) + 1.2))
+    axes = figure.add_subplot()
+    colours = [NEUTRAL if w > 0 else POPULATION for w in frame.feature_weight]
+    axes.barh(frame.feature_name, frame.feature_weight, color=colours)
+    for position, row in enumerate(frame.itertuples()):
+        note = "weight 0: no group structure" if row.feature_weight == 0 else ""
+        if row.clipped_customer_count and row.clipped_customer_count > 0:
+            clipped = f"{int(row.clipped_customer_count):,} clipped"
+            note = f"{note}; {clipped}" if note else clipped
+        if note:
+            axes.text(row.feature_weight + 0.01, position, note, va="center", fontsize=8)
+    equal = 1 / np.sqrt(len(frame))
+    axes.axvline(equal, color=POPULATION, linestyle=":", label=f"equal weights ({equal:.2f})")
+    axes.set_xlabel("Feature weight (squares sum to 1)")
+    axes.set_xlim(0, max(1.0, frame.feature_weight.max() * 1.3))
+    axes.legend(loc="lower right")
     return figure
 
 

@@ -326,6 +326,29 @@ def _dropped_features(warehouse: Warehouse) -> list[dict[str, Any]]:
         return []
 
 
+def _clipped_features(warehouse: Warehouse) -> list[dict[str, Any]]:
+    """Features whose extreme values were clipped to a fence, and at what value."""
+    try:
+        return _records(
+            warehouse.query(
+                "select feature_name, clipped_customer_count, clipped_customer_share, "
+                "clip_lower_value, clip_upper_value from segmentation_features "
+                "where clipped_customer_count > 0 order by clipped_customer_count desc",
+                {
+                    "segmentation_features": [
+                        "feature_name",
+                        "clipped_customer_count",
+                        "clipped_customer_share",
+                        "clip_lower_value",
+                        "clip_upper_value",
+                    ]
+                },
+            )
+        )
+    except NoData:
+        return []
+
+
 def _clv(warehouse: Warehouse) -> dict[str, Any]:
     rows = _records(
         warehouse.query(
@@ -375,6 +398,7 @@ def build_context(
         "segments": segments,
         "sufficiency": _optional(lambda: _sufficiency(warehouse), missing, "minimum-data gates"),
         "dropped_features": _dropped_features(warehouse),
+        "clipped_features": _clipped_features(warehouse),
         "clv": _optional(lambda: _clv(warehouse), missing, "predicted value"),
         "figures": by_section,
         "sections": SECTIONS,

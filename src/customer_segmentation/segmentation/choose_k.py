@@ -1,4 +1,28 @@
-"""Which number of segments: every candidate k measured, and the documented rule that picks one."""
+"""Which number of segments: every candidate k measured on fixed-size samples, and the
+documented rule that picks one (the doc block `segmentation_k_rule` says the same in words).
+
+For each k the features get their own sparse K-means weights (sparse.tune_bound), K-means is
+fitted in that weighted space, and three checks are made, the same three `segment_validation`
+reports for the chosen segments:
+- distinct: the silhouette beats, by `silhouette_tolerance`, the silhouette K-means reaches on
+  one structureless Gaussian population with the data's covariance (K-means always finds
+  *some* partition, so a silhouette means structure only when it beats this reference);
+- stable: prediction strength (Tibshirani & Walther 2005, "Cluster validation by prediction
+  strength", JCGS 14:511-528) at least `min_prediction_strength`: fit k segments on one half
+  of a sample, k on the other, and ask how often pairs that the second half puts together
+  the first half's centroids put together too (the worst segment counts);
+- targetable: every segment holds at least `min_segment_share` of customers.
+
+The rule: the largest k >= 3 that passes all three (Tibshirani and Walther's own rule is the
+largest k whose prediction strength clears the threshold: beyond the true number of groups,
+some group must be split, and halves of the data split it differently). k = 2 only when no
+k >= 3 passes and k = 2 does; the reason then names each k >= 3 with the check it failed and
+its figure. When nothing passes, the fallbacks say so in the reason (see `choose_k`).
+
+Bootstrap stability (Hennig's per-segment Jaccard and the ARI of refits on resamples, what
+`segment_validation` reports) is measured for the chosen k only (`measure_stability`): it
+costs twenty refits, and prediction strength already judges every k.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +35,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import sample_rows
+from customer_segmentation.segmentation.sparse import tune_bound
 from customer_segmentation.segmentation.stability import Stability, bootstrap_stability
 from customer_segmentation.segmentation.validation import stratified_sample
 
@@ -18,24 +43,54 @@ from customer_segmentation.segmentation.validation import stratified_sample
 @dataclass
 class KCandidate:
     k: int
-    inertia: float
+    weights: np.ndarray  # per used feature: sparse K-means weight (unit L2 norm)
+    weight_bound: float
+    weight_gap: float
+    centers: np.ndarray  # k x features, in standardised (unweighted) units
+    inertia: float  # within-segment sum of squares over every standardised feature
     silhouette: float
     reference_silhouette: float
     calinski_harabasz: float
     davies_bouldin: float
     smallest_segment_share: float
     silhouette_sample_size: int
-    stability: Stability = field(repr=False)
-    stability_sample_size: int
-    model: KMeans = field(repr=False)
+    prediction_strength: float
+    space: np.ndarray = field(repr=False)  # the fit sample in this k's weighted space
+    labels: np.ndarray = field(repr=False)  # K-means labels of the fit sample
 
     def has_structure(self, tolerance: float) -> bool:
-        """Silhouette clearly above what one structureless population gives."""
+        """Distinct: silhouette clearly above what one structureless population gives."""
         if np.isnan(self.silhouette):
             return False
         if np.isnan(self.reference_silhouette):
             return True
         return self.silhouette >= self.reference_silhouette + tolerance
+
+    def is_stable(self, config: SegmentationConfig) -> bool:
+        return bool(self.prediction_strength >= config.min_prediction_strength)
+
+    def is_targetable(self, config: SegmentationConfig) -> bool:
+        return self.smallest_segment_share >= config.min_segment_share
+
+    def failed_checks(self, config: SegmentationConfig) -> list[str]:
+        """Each failed check with its figure, in words; empty when k passes."""
+        failed = []
+        if not self.has_structure(config.silhouette_tolerance):
+            failed.append(
+                f"not distinct (silhouette {self.silhouette:.3f} vs "
+                f"{self.reference_silhouette:.3f} for one population)"
+            )
+        if not self.is_stable(config):
+            failed.append(
+                f"not stable (prediction strength {self.prediction_strength:.3f} < "
+                f"{config.min_prediction_strength})"
+            )
+        if not self.is_targetable(config):
+            failed.append(
+                f"not targetable (smallest segment {self.smallest_segment_share:.1%} < "
+                f"{config.min_segment_share:.0%})"
+            )
+        return failed
 
 
 def knee_point(ks: Sequence[int], inertias: Sequence[float]) -> int | None:
@@ -56,113 +111,187 @@ def knee_point(ks: Sequence[int], inertias: Sequence[float]) -> int | None:
     return int(ks[best])
 
 
-def reference_silhouettes(
-    matrix: np.ndarray, ks: Sequence[int], config: SegmentationConfig
-) -> dict[int, float]:
+def weighted(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The space K-means works in: squared distances are sum_j w_j (x_j - y_j)^2."""
+    return matrix * np.sqrt(weights)
+
+
+def nearest_center(matrix: np.ndarray, centers: np.ndarray, weights: np.ndarray):
+    """Each row's nearest centre (ties to the lower index) and its weighted distance."""
+    points, anchors = weighted(matrix, weights), weighted(centers, weights)
+    squared = (
+        (points**2).sum(axis=1)[:, None]
+        - 2 * points @ anchors.T
+        + (anchors**2).sum(axis=1)[None, :]
+    )
+    labels = squared.argmin(axis=1)
+    own = ((points - anchors[labels]) ** 2).sum(axis=1)  # exact, not the expanded form
+    return labels, np.sqrt(own)
+
+
+def member_means(matrix: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    return np.vstack([matrix[labels == label].mean(axis=0) for label in range(k)])
+
+
+def reference_silhouette(matrix: np.ndarray, k: int, config: SegmentationConfig) -> float:
     """Silhouette that K-means reaches on one structureless population: a Gaussian sample with
-    the data's covariance, of the silhouette sample's size. K-means always finds *some*
-    partition, so a silhouette means structure only when it beats this reference."""
-    rng = np.random.default_rng([config.seed, 7])
+    the (weighted) data's covariance, of the silhouette sample's size."""
+    rng = np.random.default_rng([config.seed, 7, k])
     size = min(len(matrix), config.silhouette_sample_size)
+    if k < 2 or k >= size:
+        return np.nan
     covariance = np.atleast_2d(np.cov(matrix, rowvar=False))
     reference = rng.multivariate_normal(np.zeros(matrix.shape[1]), covariance, size=size)
-    values = {}
-    for k in ks:
-        if k < 2 or k >= size:
-            values[k] = np.nan
-            continue
-        labels = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=config.seed)
-        values[k] = float(silhouette_score(reference, labels.fit_predict(reference)))
-    return values
+    model = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=config.seed)
+    return float(silhouette_score(reference, model.fit_predict(reference)))
 
 
-def evaluate_k(
-    matrix: np.ndarray, k: int, config: SegmentationConfig, reference_silhouette: float = np.nan
-) -> KCandidate:
-    """Fit one k on the fit sample and measure it: inertia, silhouette on a stratified sample
-    of fixed size, Calinski-Harabasz, Davies-Bouldin, smallest segment, bootstrap stability."""
-    model = KMeans(n_clusters=k, n_init=config.n_init, random_state=config.seed).fit(matrix)
-    labels = model.labels_
-    sizes = np.bincount(labels, minlength=k)
-    silhouette_rows = stratified_sample(labels, config.silhouette_sample_size, config.seed)
-    separable = len(np.unique(labels)) > 1
-    stability_rows = sample_rows(len(matrix), config.stability_sample_size, config.seed)
-    stability = bootstrap_stability(
-        matrix[stability_rows],
-        labels[stability_rows],
+def prediction_strength(matrix: np.ndarray, k: int, config: SegmentationConfig) -> float:
+    """Tibshirani & Walther's prediction strength of k, averaged over random half splits of
+    a fixed-size sample: for each segment of the test half, the share of its pairs of members
+    whom the training half's centroids also put together; the smallest such share counts."""
+    rows = sample_rows(len(matrix), config.prediction_strength_sample_size, config.seed)
+    sample = matrix[rows]
+    half = len(sample) // 2
+    if half <= k:
+        return np.nan
+    strengths = []
+    for split in range(config.prediction_strength_splits):
+        order = np.random.default_rng([config.seed, 11, split]).permutation(len(sample))
+        train, test = sample[order[:half]], sample[order[half:]]
+        seed = config.seed + split
+        trained = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
+        tested = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
+        predicted = trained.fit(train).predict(test)
+        test_labels = tested.fit_predict(test)
+        shares = []
+        for label in range(k):
+            members = predicted[test_labels == label]
+            if len(members) < 2:
+                continue
+            counts = np.bincount(members)
+            shares.append((counts * (counts - 1)).sum() / (len(members) * (len(members) - 1)))
+        strengths.append(min(shares) if shares else np.nan)
+    return float(np.nanmean(strengths)) if not np.isnan(strengths).all() else np.nan
+
+
+def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandidate:
+    """Weight the features for k, fit K-means in that space on the fit sample, and measure:
+    silhouette on a stratified sample of fixed size and its structureless reference,
+    Calinski-Harabasz, Davies-Bouldin, smallest segment, prediction strength and bootstrap
+    stability, all in the weighted space the segments live in."""
+    tuning_rows = sample_rows(len(matrix), config.weight_sample_size, config.seed)
+    choice = tune_bound(
+        matrix[tuning_rows],
         k,
+        count=config.weight_bound_count,
+        permutations=config.weight_permutations,
+        n_init=config.weight_n_init,
+        seed=config.seed,
+    )
+    space = weighted(matrix, choice.weights)
+    model = KMeans(n_clusters=k, n_init=config.n_init, random_state=config.seed).fit(space)
+    labels = model.labels_
+    centers = member_means(matrix, labels, k)
+    sizes = np.bincount(labels, minlength=k)
+    separable = len(np.unique(labels)) > 1
+    silhouette_rows = stratified_sample(labels, config.silhouette_sample_size, config.seed)
+    return KCandidate(
+        k=k,
+        weights=choice.weights,
+        weight_bound=choice.bound,
+        weight_gap=choice.gap,
+        centers=centers,
+        inertia=float(((matrix - centers[labels]) ** 2).sum()),
+        silhouette=(
+            float(silhouette_score(space[silhouette_rows], labels[silhouette_rows]))
+            if separable
+            else np.nan
+        ),
+        reference_silhouette=reference_silhouette(space, k, config),
+        calinski_harabasz=float(calinski_harabasz_score(space, labels)) if separable else np.nan,
+        davies_bouldin=float(davies_bouldin_score(space, labels)) if separable else np.nan,
+        smallest_segment_share=float(sizes.min() / len(labels)),
+        silhouette_sample_size=len(silhouette_rows),
+        prediction_strength=prediction_strength(space, k, config),
+        space=space,
+        labels=labels,
+    )
+
+
+def measure_stability(candidate: KCandidate, config: SegmentationConfig) -> Stability:
+    """Bootstrap stability of the chosen k on a fixed-size sample of the fit sample."""
+    rows = sample_rows(len(candidate.space), config.stability_sample_size, config.seed)
+    return bootstrap_stability(
+        candidate.space[rows],
+        candidate.labels[rows],
+        candidate.k,
         config.stability_resamples,
         config.stability_n_init,
         config.seed,
     )
-    return KCandidate(
-        k=k,
-        inertia=float(model.inertia_),
-        silhouette=(
-            float(silhouette_score(matrix[silhouette_rows], labels[silhouette_rows]))
-            if separable
-            else np.nan
-        ),
-        reference_silhouette=reference_silhouette,
-        calinski_harabasz=float(calinski_harabasz_score(matrix, labels)) if separable else np.nan,
-        davies_bouldin=float(davies_bouldin_score(matrix, labels)) if separable else np.nan,
-        smallest_segment_share=float(sizes.min() / len(labels)),
-        silhouette_sample_size=len(silhouette_rows),
-        stability=stability,
-        stability_sample_size=len(stability_rows),
-        model=model,
+
+
+@dataclass(frozen=True)
+class KChoice:
+    k: int  # the k fitted
+    rule_k: int  # the k the rule picks (differs from k when the var segment_count is set)
+    reason: str
+
+
+def choose_k(candidates: Sequence[KCandidate], config: SegmentationConfig) -> KChoice:
+    """The rule (module docstring), or the user's segment_count with what it costs."""
+    failures = {c.k: c.failed_checks(config) for c in candidates}
+    passing = [c for c in candidates if not failures[c.k]]
+    rule_k, reason = _rule(candidates, passing, failures, config)
+    if config.segment_count is None:
+        return KChoice(rule_k, rule_k, reason)
+    asked = next(c for c in candidates if c.k == config.segment_count)
+    cost = "; ".join(failures[asked.k]) or "it passes every check"
+    return KChoice(
+        asked.k,
+        rule_k,
+        f"k={asked.k} set by the var segment_count ({cost}); the rule would choose "
+        f"k={rule_k}: {reason}",
     )
 
 
-def choose_k(candidates: Sequence[KCandidate], config: SegmentationConfig) -> tuple[int, str]:
-    """The documented rule; returns the chosen k and the reason in words.
+def _rule(candidates, passing, failures, config) -> tuple[int, str]:
+    def figures(c: KCandidate) -> str:
+        return (
+            f"silhouette {c.silhouette:.3f} vs {c.reference_silhouette:.3f} for one "
+            f"population, prediction strength {c.prediction_strength:.2f}, smallest segment "
+            f"{c.smallest_segment_share:.1%}"
+        )
 
-    A k is eligible when (a) every segment holds at least `min_segment_share` of customers,
-    (b) its silhouette beats the structureless reference by at least `silhouette_tolerance`
-    (there are groups to find) and (c) its mean bootstrap ARI is at least `min_bootstrap_ari`
-    (the groups come back on resampled data). Among the eligible, silhouettes within
-    `silhouette_tolerance` of the best are tied (sampling noise); the elbow of the inertia curve
-    wins if tied, else the tied k nearest to it; with no elbow, the best silhouette wins.
-    Fallbacks, each stated in the reason: when no k beats the reference there is no cluster
-    structure, and the most stable size-eligible k is chosen (segments are then tiers of one
-    population, not natural groups); when structured k exist but none is stable or big enough,
-    that condition is dropped.
-    """
-    by_size = [c for c in candidates if c.smallest_segment_share >= config.min_segment_share]
-    structured = [c for c in candidates if c.has_structure(config.silhouette_tolerance)]
-    stable = [c for c in candidates if c.stability.ari_mean >= config.min_bootstrap_ari]
-    knee = knee_point([c.k for c in candidates], [c.inertia for c in candidates])
-    if not structured:
-        pool = by_size or list(candidates)
-        chosen = max(pool, key=lambda c: (round(c.stability.ari_mean, 3), -c.k))
+    def failed(ks) -> str:
+        return "; ".join(f"k={k} {', '.join(failures[k])}" for k in ks)
+
+    larger = [c for c in passing if c.k >= 3]
+    if larger:
+        chosen = max(larger, key=lambda c: c.k)
+        above = [c.k for c in candidates if c.k > chosen.k]
+        beyond = f"; above it, {failed(above)}" if above else ""
+        return chosen.k, (
+            f"the largest k that is distinct, stable and targetable ({figures(chosen)}){beyond}"
+        )
+    three_up = [c.k for c in candidates if c.k >= 3]
+    if passing:  # only k = 2
+        chosen = passing[0]
+        why = f": {failed(three_up)}" if three_up else " in the configured range"
+        return chosen.k, (f"k=2 ({figures(chosen)}), since no k >= 3 passes{why}")
+    targetable = [c for c in candidates if c.is_targetable(config)] or list(candidates)
+    distinct = [c for c in targetable if c.has_structure(config.silhouette_tolerance)]
+    pool = distinct or targetable
+    chosen = max(pool, key=lambda c: (round(np.nan_to_num(c.prediction_strength), 3), -c.k))
+    if not distinct:
         return chosen.k, (
             f"no cluster structure: no k beats a single population's silhouette by "
-            f"{config.silhouette_tolerance}; k={chosen.k} is the most stable (mean bootstrap ARI "
-            f"{chosen.stability.ari_mean:.2f}), so treat segments as tiers of one population"
+            f"{config.silhouette_tolerance}; k={chosen.k} is the most stable (prediction "
+            f"strength {chosen.prediction_strength:.2f}), so treat segments as tiers of one "
+            f"population"
         )
-    notes = []
-    eligible = [c for c in structured if c in by_size and c in stable]
-    if not eligible:
-        eligible = [c for c in structured if c in by_size]
-        notes.append(f"no structured k reached mean bootstrap ARI {config.min_bootstrap_ari}")
-    if not eligible:
-        eligible = structured
-        notes.append(f"no structured k kept every segment above {config.min_segment_share:.0%}")
-    note = f" ({'; '.join(notes)})" if notes else ""
-    best = max(eligible, key=lambda c: (c.silhouette, -c.k))
-    tied = [c for c in eligible if c.silhouette >= best.silhouette - config.silhouette_tolerance]
-    if knee is None:
-        return best.k, f"best silhouette ({best.silhouette:.3f}); inertia has no elbow{note}"
-    chosen = min(tied, key=lambda c: (abs(c.k - knee), c.k))
-    if chosen.k == knee:
-        reason = (
-            f"elbow of inertia at k={knee}, with silhouette {chosen.silhouette:.3f} within "
-            f"{config.silhouette_tolerance} of the best ({best.silhouette:.3f} at k={best.k})"
-        )
-    else:
-        reason = (
-            f"silhouette {chosen.silhouette:.3f} within {config.silhouette_tolerance} of the "
-            f"best ({best.silhouette:.3f} at k={best.k}) and nearest to the elbow at k={knee}"
-        )
-    stable_note = f", stable (mean bootstrap ARI {chosen.stability.ari_mean:.2f})"
-    return chosen.k, reason + stable_note + note
+    return chosen.k, (
+        f"weak structure: no k passes every check ({failed([c.k for c in candidates])}); "
+        f"k={chosen.k} is the most stable distinct, targetable k ({figures(chosen)})"
+    )

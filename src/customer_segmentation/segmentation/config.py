@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# Which rule made a run (segmentation_runs.method_version; the versions are described in the
+# doc block segmentation_method_version). 1: K-means on equally weighted features, k by elbow
+# and silhouette. 2: fences on extreme values, sparse K-means weights, k = the largest k >= 3
+# that is distinct, stable and targetable.
+METHOD_VERSION = "2"
+
 
 @dataclass(frozen=True)
 class SegmentationConfig:
@@ -29,6 +35,21 @@ class SegmentationConfig:
     key_features: tuple[str, ...] = ("recency_days", "order_count", "monetary_amount")
     rule_max_depth: int = 3
     rule_min_leaf_share: float = 0.01
+    # Extreme values: fences this many times the median-to-5th/95th-percentile distance beyond
+    # that percentile, in transformed units (see prepare.clip_fences).
+    clip_fence_multiple: float = 2.0
+    # Sparse K-means weights (sparse.tune_bound): tuned per k on a fixed-size sample.
+    weight_sample_size: int = 2_000
+    weight_bound_count: int = 6
+    weight_permutations: int = 4
+    weight_n_init: int = 2
+    # Stable: prediction strength (Tibshirani & Walther 2005) at least this, on halves of a
+    # fixed-size sample, averaged over this many random splits.
+    min_prediction_strength: float = 0.8
+    prediction_strength_sample_size: int = 4_000
+    prediction_strength_splits: int = 20
+    # A number of segments the user asked for (var segment_count); None lets the rule choose.
+    segment_count: int | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping) -> SegmentationConfig:
@@ -37,15 +58,29 @@ class SegmentationConfig:
         if unknown:
             raise ValueError(f"unknown segmentation settings: {sorted(unknown)}")
         converted = dict(values)
+        if converted.get("segment_count") in ("", None):
+            converted["segment_count"] = None  # the var's default: the rule chooses
+        elif "segment_count" in converted:
+            count = str(converted["segment_count"]).strip()
+            if not count.isdigit() or int(count) < 2:
+                raise ValueError(
+                    f"segment_count must be a whole number of at least 2 (got {count!r}); "
+                    "leave it empty to let the rule choose"
+                )
+            converted["segment_count"] = int(count)
         for name in ("feature_columns", "log_columns", "key_features"):
             if name in converted:
                 converted[name] = tuple(converted[name])
         return cls(**converted)
 
     @classmethod
-    def for_format(cls, values: Mapping, raw_format: str) -> SegmentationConfig:
+    def for_format(
+        cls, values: Mapping, raw_format: str, segment_count: int | str | None = None
+    ) -> SegmentationConfig:
         """The settings for one raw format: the shared ones, with the entries of
-        `format_overrides[raw_format]` (if any) replacing them."""
+        `format_overrides[raw_format]` (if any) replacing them, and the var segment_count."""
         shared = dict(values)
         overrides = shared.pop("format_overrides", None) or {}
-        return cls.from_mapping({**shared, **(overrides.get(raw_format) or {})})
+        return cls.from_mapping(
+            {**shared, **(overrides.get(raw_format) or {}), "segment_count": segment_count}
+        )

@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation.segmentation.choose_k import choose_k, evaluate_k, reference_silhouettes
+from customer_segmentation.segmentation.choose_k import (
+    choose_k,
+    evaluate_k,
+    measure_stability,
+    nearest_center,
+    weighted,
+)
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.frames import (
     SegmentationFit,
@@ -52,8 +58,9 @@ def fit_segments(
     previous: PreviousRun | None = None,
     as_of_date: str | None = None,
 ) -> SegmentationFit:
-    """Choose k, fit K-means on a fixed-size sample, assign every customer, keep ids and names
-    of the previous run where clusters match, then measure and explain the result.
+    """Choose k and the feature weights, fit K-means on a fixed-size sample, assign every
+    customer, keep ids and names of the previous run where clusters match, then measure and
+    explain the result.
 
     OpenMP and BLAS are held to one thread: their worker threads spin-wait, and against
     DuckDB's threads in the same build the hundreds of small bootstrap fits and the distance
@@ -68,6 +75,8 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     raw = features.sort_values(ID_COLUMN, kind="mergesort").reset_index(drop=True)
     n_rows = len(prepared.customer_ids)
     stability = None
+    # One segment: every feature counts the same (no k to weigh features for).
+    weights = np.full(len(prepared.used), 1 / np.sqrt(max(len(prepared.used), 1)))
     if n_rows < 2 or not prepared.used:
         labels, centers, k_selection = _single_segment(prepared)
     else:
@@ -75,14 +84,17 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         fit_matrix = prepared.matrix[fit_rows]
         # Silhouette needs fewer segments than distinct points; tiny inputs get a shorter range.
         distinct_points = len(np.unique(fit_matrix, axis=0))
-        ks = [k for k in range(config.k_min, config.k_max + 1) if k < distinct_points] or [1]
-        references = reference_silhouettes(fit_matrix, ks, config)
-        candidates = [evaluate_k(fit_matrix, k, config, references[k]) for k in ks]
-        chosen_k, reason = choose_k(candidates, config)
-        chosen = next(c for c in candidates if c.k == chosen_k)
-        labels, centers = chosen.model.predict(prepared.matrix), chosen.model.cluster_centers_
-        k_selection = k_selection_frame(candidates, chosen_k, reason, len(fit_rows), config)
-        stability = chosen.stability
+        ks = _k_range(config, distinct_points)
+        candidates = [evaluate_k(fit_matrix, k, config) for k in ks]
+        choice = choose_k(candidates, config)
+        chosen = next(c for c in candidates if c.k == choice.k)
+        weights, centers = chosen.weights, chosen.centers
+        labels, _ = nearest_center(prepared.matrix, centers, weights)
+        stability = measure_stability(chosen, config)
+        k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
+    prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
+        dict(zip(prepared.used, weights, strict=True))
+    )
 
     if stability is None:  # one segment: nothing to match or name by profile
         ids, match = {0: 1}, SegmentMatch([None], [None], pd.DataFrame())
@@ -90,7 +102,9 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         single = SegmentName(SINGLE_SEGMENT_ARCHETYPE, SINGLE_SEGMENT_ARCHETYPE)
         inherited = {1: single}
     else:
-        ids, match, highest_id = _segment_ids(raw, labels, centers, prepared, previous, config)
+        ids, match, highest_id = _segment_ids(
+            raw, labels, centers, weights, prepared, previous, config
+        )
         inherited = _inherited_names(ids, match, previous)
     segment_ids = np.array([ids[label] for label in labels], dtype=np.int64)
     centroids = centroid_frame(centers, ids, prepared)
@@ -98,7 +112,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         centroids, vocabulary.archetypes, vocabulary.descriptors, inherited=inherited
     )
     centroids["segment_name"] = centroids["segment_id"].map(lambda s: names[s].segment_name)
-    distances = np.linalg.norm(prepared.matrix - centers[labels], axis=1)
+    distances = np.sqrt((weights * (prepared.matrix - centers[labels]) ** 2).sum(axis=1))
     assignments = pd.DataFrame(
         {
             ID_COLUMN: prepared.customer_ids,
@@ -110,7 +124,14 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     )
     has_previous = previous is not None and not previous.centroids.empty
     segments = segment_frame(
-        prepared, segment_ids, centers, ids, names, match, has_previous, config
+        weighted(prepared.matrix, weights),
+        segment_ids,
+        weighted(centers, weights),
+        ids,
+        names,
+        match,
+        has_previous,
+        config,
     )
     if stability is not None:
         for label, segment_id in ids.items():
@@ -152,6 +173,19 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     )
 
 
+def _k_range(config: SegmentationConfig, distinct_points: int) -> list[int]:
+    """The k tried: k_min..k_max (and the k the user asked for), each below the number of
+    distinct customers."""
+    asked = [] if config.segment_count is None else [config.segment_count]
+    wanted = sorted({*range(config.k_min, config.k_max + 1), *asked})
+    if asked and config.segment_count >= distinct_points:
+        raise ValueError(
+            f"segment_count={config.segment_count} needs more than {distinct_points} customers "
+            "with distinct features"
+        )
+    return [k for k in wanted if k < distinct_points] or [1]
+
+
 def _single_segment(prepared: PreparedFeatures):
     """Fewer than two customers, or no feature that varies: nothing to separate, so everyone
     (possibly no one) is in one segment, and the k-selection row says why."""
@@ -170,6 +204,7 @@ def _single_segment(prepared: PreparedFeatures):
                 "inertia": float((prepared.matrix**2).sum()),
                 "smallest_segment_share": 1.0,
                 "is_chosen": True,
+                "is_rule_choice": True,
                 "is_elbow": False,
                 "selection_reason": f"nothing to separate ({why}): one segment",
                 "fit_customer_count": len(prepared.customer_ids),
@@ -182,7 +217,7 @@ def _single_segment(prepared: PreparedFeatures):
     return labels, centers, k_selection
 
 
-def _segment_ids(raw, labels, centers, prepared, previous, config):
+def _segment_ids(raw, labels, centers, weights, prepared, previous, config):
     """{cluster label: segment id}, the match to the previous run, and the highest id so far.
 
     First run: ids by mean monetary value (raw units), highest first, ties by centroid. Later
@@ -205,6 +240,7 @@ def _segment_ids(raw, labels, centers, prepared, previous, config):
         prepared.used,
         scaler["scaler_mean"].to_numpy(float),
         scaler["scaler_scale"].to_numpy(float),
+        weights,
         previous.centroids,
         config.max_match_distance_ratio,
     )
@@ -231,12 +267,13 @@ def _inherited_names(ids, match, previous) -> dict[int, SegmentName]:
 
 
 def segment_frame(
-    prepared, segment_ids, centers, ids, names, match, has_previous, config
+    space, segment_ids, centers, ids, names, match, has_previous, config
 ) -> pd.DataFrame:
-    """Per segment: silhouette of its members (stratified sample), nearest other centroid,
-    and whether it continues an earlier run's segment."""
+    """Per segment, in the weighted space the segments were fitted in: silhouette of its
+    members (stratified sample), nearest other centroid, and whether it continues an earlier
+    run's segment."""
     sample = stratified_sample(segment_ids, config.silhouette_sample_size, config.seed)
-    silhouettes = silhouette_by_segment(prepared.matrix[sample], segment_ids[sample])
+    silhouettes = silhouette_by_segment(space[sample], segment_ids[sample])
     nearest, nearest_distance = nearest_centroids(centers)
     label_of = {segment_id: label for label, segment_id in ids.items()}
     rows = []

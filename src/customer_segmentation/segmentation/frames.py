@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from customer_segmentation.segmentation.choose_k import knee_point
+from customer_segmentation.segmentation.choose_k import KChoice, knee_point
+from customer_segmentation.segmentation.config import METHOD_VERSION
 from customer_segmentation.segmentation.prepare import ID_COLUMN, PreparedFeatures
 
 # pandas dtypes of every column of the long fit table: a column that no row of this fit fills
@@ -89,6 +90,22 @@ FIT_COLUMN_TYPES = {
     "segment_silhouette_score": "Float64",
     "silhouette_score": "Float64",
     "smallest_segment_share": "Float64",
+    # Method 2: fences, feature weights, the checks per k, which rule made the run.
+    "clip_lower_value": "Float64",
+    "clip_upper_value": "Float64",
+    "clipped_customer_count": "Int64",
+    "clipped_customer_share": "Float64",
+    "feature_weight": "Float64",
+    "feature_weight_bound": "Float64",
+    "weight_gap_statistic": "Float64",
+    "prediction_strength": "Float64",
+    "is_stable": "boolean",
+    "is_targetable_size": "boolean",
+    "passes_checks": "boolean",
+    "is_rule_choice": "boolean",
+    "failed_checks": "string",
+    "method_version": "string",
+    "requested_segment_count": "Int64",
 }
 
 
@@ -157,7 +174,8 @@ def data_fingerprint(prepared: PreparedFeatures) -> str:
     return digest.hexdigest()[:16]
 
 
-def k_selection_frame(candidates, chosen_k, reason, fit_count, config) -> pd.DataFrame:
+def k_selection_frame(candidates, choice: KChoice, stability, fit_count, config) -> pd.DataFrame:
+    """One row per k tried; bootstrap stability is measured for the chosen k only."""
     knee = knee_point([c.k for c in candidates], [c.inertia for c in candidates])
     return pd.DataFrame(
         [
@@ -169,16 +187,26 @@ def k_selection_frame(candidates, chosen_k, reason, fit_count, config) -> pd.Dat
                 "calinski_harabasz_score": c.calinski_harabasz,
                 "davies_bouldin_score": c.davies_bouldin,
                 "smallest_segment_share": c.smallest_segment_share,
-                "bootstrap_ari_mean": c.stability.ari_mean,
-                "bootstrap_ari_min": c.stability.ari_min,
+                "bootstrap_ari_mean": stability.ari_mean if c.k == choice.k else None,
+                "bootstrap_ari_min": stability.ari_min if c.k == choice.k else None,
                 "is_elbow": c.k == knee,
                 "has_cluster_structure": c.has_structure(config.silhouette_tolerance),
-                "is_chosen": c.k == chosen_k,
-                "selection_reason": reason if c.k == chosen_k else None,
+                "prediction_strength": c.prediction_strength,
+                "is_stable": c.is_stable(config),
+                "is_targetable_size": c.is_targetable(config),
+                "passes_checks": not c.failed_checks(config),
+                "failed_checks": "; ".join(c.failed_checks(config)) or None,
+                "feature_weight_bound": c.weight_bound,
+                "weight_gap_statistic": c.weight_gap,
+                "is_rule_choice": c.k == choice.rule_k,
+                "is_chosen": c.k == choice.k,
+                "selection_reason": choice.reason if c.k == choice.k else None,
                 "fit_customer_count": fit_count,
                 "silhouette_sample_size": c.silhouette_sample_size,
-                "stability_sample_size": c.stability_sample_size,
-                "stability_resamples": config.stability_resamples,
+                "stability_sample_size": (
+                    min(fit_count, config.stability_sample_size) if c.k == choice.k else None
+                ),
+                "stability_resamples": config.stability_resamples if c.k == choice.k else None,
             }
             for c in candidates
         ]
@@ -228,8 +256,11 @@ def run_frame(
                         r.feature_name: {
                             "log1p": bool(r.is_log_transformed),
                             "impute": r.impute_value,
+                            "clip_lower": _json_number(r.clip_lower_value),
+                            "clip_upper": _json_number(r.clip_upper_value),
                             "mean": r.scaler_mean,
                             "scale": r.scaler_scale,
+                            "weight": r.feature_weight,
                         }
                         for r in scaler.itertuples()
                     },
@@ -251,6 +282,12 @@ def run_frame(
                 "highest_segment_id": highest_id,
                 "segment_mode": "fit",
                 "fitted_as_of_date": as_of_date,
+                "method_version": METHOD_VERSION,
+                "requested_segment_count": config.segment_count,
             }
         ]
     )
+
+
+def _json_number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -4,8 +4,9 @@ K-means numbers its clusters arbitrarily, so a rebuild could swap "Champions" an
 "Hibernating" while nothing changed. When an earlier run exists, the new clusters are matched
 to the centroids of the latest run with an earlier as-of date: both sets of centroids are
 expressed in this run's standardised units (the earlier centroids stored in transformed
-feature units, rescaled with this run's scaler, on the features both runs used), and the
-Hungarian algorithm pairs them with the least total distance. A pair is the same segment only
+feature units, rescaled with this run's scaler, on the features both runs used, and distances
+weighted by this run's feature weights), and the Hungarian algorithm pairs them with the least
+total distance. A pair is the same segment only
 when the new centroid is closer to the earlier one than `max_match_distance_ratio` (default
 one half) of the way from that earlier centroid to its nearest earlier neighbour: a scale-free
 rule, since how far is "far" depends on how far apart the segments are. Otherwise the new
@@ -49,12 +50,14 @@ def match_to_previous(
     feature_names: list[str],
     scaler_mean: np.ndarray,
     scaler_scale: np.ndarray,
+    weights: np.ndarray,
     previous: pd.DataFrame,
     max_match_distance_ratio: float,
 ) -> SegmentMatch:
     """Pair current centroids (rows of `centroids_z`, standardised with this run's scaler) with
     the earlier run's (`previous`: one row per segment and feature, with `centroid_value` in
-    transformed feature units)."""
+    transformed feature units), in the space this run's segments live in (sqrt(weights)
+    scaled)."""
     k = len(centroids_z)
     wide = previous.pivot_table(
         index="segment_id", columns="feature_name", values="centroid_value", aggfunc="first"
@@ -68,9 +71,10 @@ def match_to_previous(
     if not common or wide.empty:
         return SegmentMatch([None] * k, [None] * k, previous_segments.reset_index())
     positions = [feature_names.index(name) for name in common]
-    current = centroids_z[:, positions]
+    scale = np.sqrt(weights[positions])
+    current = centroids_z[:, positions] * scale
     earlier = (wide[common].to_numpy(float) - scaler_mean[positions]) / scaler_scale[positions]
-    earlier = np.nan_to_num(earlier)  # a feature the earlier run lacked a value for: average
+    earlier = np.nan_to_num(earlier) * scale  # a value the earlier run lacked: average
     cost = np.linalg.norm(current[:, None, :] - earlier[None, :, :], axis=2)
     gaps = np.linalg.norm(earlier[:, None, :] - earlier[None, :, :], axis=2)
     np.fill_diagonal(gaps, np.inf)
