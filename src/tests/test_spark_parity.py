@@ -180,8 +180,9 @@ def test_segments_agree(spark_build, duckdb_build, record_property):
 
 
 def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property):
-    """The pyspark.ml path (for feature marts beyond --local-limit), forced here with a limit of
-    100 customers: k chosen by the same rule, every customer assigned by Spark's K-means."""
+    """The distributed path (for feature marts beyond --local-limit), forced here with a limit
+    of 100 customers: k, fences and weights from the same rule, every customer assigned by
+    K-means run in Spark."""
     from sklearn.metrics import adjusted_rand_score
 
     from customer_segmentation.spark_fit import Manifest, fit_segmentation
@@ -189,7 +190,7 @@ def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property)
     _, spark = spark_build
     manifest = Manifest(Path(PARITY_DIR) / "target" / "manifest.json")
     fitted = fit_segmentation(spark, manifest, local_limit=100)
-    assert not isinstance(fitted, pd.DataFrame), "the limit did not select the pyspark.ml path"
+    assert not isinstance(fitted, pd.DataFrame), "the limit did not select the distributed path"
     customers = (
         fitted.where("row_kind = 'customer'")
         .select("customer_id", "segment_id")
@@ -201,7 +202,7 @@ def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property)
     assert customers["segment_id"].nunique() == duck["segment_id"].nunique()
     ari = adjusted_rand_score(duck["segment_id"], customers["segment_id"])
     record_property("distributed_segments_ari", ari)
-    print(f"pyspark.ml path vs DuckDB scikit-learn fit: ARI = {ari:.4f}")
+    print(f"distributed path vs DuckDB scikit-learn fit: ARI = {ari:.4f}")
     assert ari >= 0.8
 
 
