@@ -30,9 +30,11 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 
 EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
-dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"}
+dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"$(3)}
 DBT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),$(SEGMENT_MODE))
-FIT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),fit)
+# The docs site names the published build it was generated from (shell variable `build`).
+PUBLISHED_BUILD_VAR := , "published_build": "'"$$build"'"
+DOCS_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),$(SEGMENT_MODE),$(PUBLISHED_BUILD_VAR))
 DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 # Spark in local mode talks to itself only (loopback), with its files under SPARK_DIR.
 SPARK_ENV := SPARK_LOCAL_IP=127.0.0.1 SPARK_DIR="$(abspath $(SPARK_DIR))"
@@ -99,14 +101,13 @@ demo: venv
 
 build: build-$(TARGET)
 
+# Write-audit-publish (doc block publishing): seed and build into .building/ beside
+# DUCKDB_PATH, refit in assign mode when the segments are stale, and replace DUCKDB_PATH in one
+# rename only when everything passed; figures, report and docs then read the published file.
 build-duckdb: venv $(if $(RAW_DIR),,demo)
-	$(DBT) seed --full-refresh --vars '$(DBT_VARS)'
-	$(DBT) build --vars '$(DBT_VARS)'
-	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(BIN)/python -m customer_segmentation.drift --db "$(DUCKDB_PATH)"; then \
-		echo "The stored segments are stale (segment_drift): refitting"; \
-		$(DBT) build --vars '$(FIT_VARS)'; \
-	fi
-	@$(MAKE) --no-print-directory report docs
+	@DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/python -m customer_segmentation.publish \
+		--db "$(DUCKDB_PATH)" --vars '$(DBT_VARS)'
+	@$(MAKE) --no-print-directory figures report docs
 	@echo ""
 	@echo "Warehouse: $(DUCKDB_PATH)   (duckdb $(DUCKDB_PATH) -c 'select * from customer_rfm limit 5')"
 	@echo "Report:    $(REPORTS_DIR)/segment_report.html   (and .md; figures in $(FIGURES_DIR))"
@@ -152,7 +153,8 @@ report: figures
 # (target/reports/figures), so run it after the figures.
 docs: venv
 	@if [ ! -f "$(FIGURES_DIR)/manifest.json" ]; then $(MAKE) --no-print-directory figures; fi
-	$(DBT) docs generate --static --vars '$(DBT_VARS)'
+	@build=$$($(BIN)/python -m customer_segmentation.publish --db "$(DUCKDB_PATH)" --describe); \
+	$(DBT) docs generate --static --vars '$(DOCS_VARS)'
 	@echo "Docs site: open file://$(CURDIR)/target/static_index.html in a browser"
 	@echo "           (or make docs-serve, then http://localhost:8080)"
 

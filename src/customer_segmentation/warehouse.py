@@ -31,6 +31,8 @@ class BuildIdentity:
     as_of_date: str | None
     data_fingerprint: str | None
     scored_customer_count: int | None
+    # The published build (build_manifest's latest row); None for a file built with plain dbt.
+    build_id: str | None = None
 
 
 class Warehouse:
@@ -121,4 +123,11 @@ class Warehouse:
             if row:
                 fingerprint = row[0]
                 scored = None if row[1] is None else int(row[1])
-        return BuildIdentity(as_of_date, fingerprint, scored)
+        build_id = None
+        if self.has("build_manifest", ["build_id", "published_at"]):
+            row = self._connection.execute(
+                f"select build_id from {self.schema}.build_manifest "
+                "order by published_at desc limit 1"
+            ).fetchone()
+            build_id = row[0] if row else None
+        return BuildIdentity(as_of_date, fingerprint, scored, build_id)

@@ -40,6 +40,7 @@ class FigureManifest:
     data_fingerprint: str | None
     scored_customer_count: int | None
     figures: list[WrittenFigure]
+    build_id: str | None = None  # the published build drawn (None: built with plain dbt)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -51,9 +52,10 @@ class FigureManifest:
         return cls(figures=figures, **data)
 
     def matches(self, identity: BuildIdentity) -> bool:
-        return (self.as_of_date, self.data_fingerprint) == (
+        return (self.as_of_date, self.data_fingerprint, self.build_id) == (
             identity.as_of_date,
             identity.data_fingerprint,
+            identity.build_id,
         )
 
 
@@ -125,6 +127,7 @@ def write_figures(db_path: Path | str, out_dir: Path | str) -> FigureManifest:
         data_fingerprint=identity.data_fingerprint,
         scored_customer_count=identity.scored_customer_count,
         figures=written,
+        build_id=identity.build_id,
     )
     (out_dir / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
     return manifest

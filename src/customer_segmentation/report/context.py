@@ -391,6 +391,7 @@ def build_context(
         "dataset": dataset,
         "as_of_date": identity.as_of_date,
         "data_fingerprint": identity.data_fingerprint,
+        "build_id": identity.build_id,
         "scored_customer_count": identity.scored_customer_count,
         "quality": _optional(lambda: _quality(warehouse), missing, "data quality"),
         "k_choice": _optional(lambda: _k_choice(warehouse), missing, "k selection"),

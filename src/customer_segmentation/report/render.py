@@ -1,8 +1,8 @@
 """Render the segment report, HTML (self-contained: figures embedded as base64 PNG) and
 Markdown (figures linked beside it), from the warehouse and the figures made from it.
 
-The figures must come from the same build: their manifest's `as_of_date` and
-`data_fingerprint` must equal the warehouse's, otherwise the report refuses to mix them.
+The figures must come from the same build: their manifest's `as_of_date`, `data_fingerprint`
+and published `build_id` must equal the warehouse's, otherwise the report refuses to mix them.
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ def load_figures(figures_dir: Path, warehouse: Warehouse) -> FigureManifest:
     if not manifest.matches(identity):
         raise ReportError(
             f"the figures in {figures_dir} were made from the build as of {manifest.as_of_date} "
-            f"(fingerprint {manifest.data_fingerprint}), but {warehouse.db_path} is as of "
-            f"{identity.as_of_date} (fingerprint {identity.data_fingerprint}): run the plots again"
+            f"(fingerprint {manifest.data_fingerprint}, build {manifest.build_id}), but "
+            f"{warehouse.db_path} is as of {identity.as_of_date} (fingerprint "
+            f"{identity.data_fingerprint}, build {identity.build_id}): run the plots again"
         )
     absent = [f.file for f in manifest.figures if not (figures_dir / f.file).is_file()]
     if absent:
