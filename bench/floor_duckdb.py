@@ -42,8 +42,10 @@ def run(
     as_of_date: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    script: Path = SCRIPT,
+    tables: tuple[str, ...] = ("floor_customer_rfm", "floor_customer_engagement"),
 ) -> dict[str, int]:
-    """Run the floor script into `db`; the row counts of the two tables it leaves."""
+    """Run a floor script into `db`; the row counts of the tables it leaves."""
     raw_dir = raw_dir.resolve()
     exchange_rates = raw_dir / "exchange_rates.csv"
     if not exchange_rates.exists():
@@ -65,17 +67,17 @@ def run(
             connection.execute(f"SET VARIABLE {name} = ?", [value])
         if as_of_date:
             connection.execute("SET VARIABLE as_of_date = ?", [as_of_date])
-        connection.execute(SCRIPT.read_text())
+        connection.execute(script.read_text())
         return {
             table: connection.execute(f"select count(*) from {table}").fetchone()[0]
-            for table in ("floor_customer_rfm", "floor_customer_engagement")
+            for table in tables
         }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, **script) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    counts = run(args.raw_dir, args.db, args.as_of_date, args.threads, args.memory_limit)
+    counts = run(args.raw_dir, args.db, args.as_of_date, args.threads, args.memory_limit, **script)
     elapsed = time.perf_counter() - started
     for table, count in counts.items():
         print(f"{table}: {count} rows")

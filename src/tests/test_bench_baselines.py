@@ -1,6 +1,8 @@
-"""The benchmark's two baselines give the marts' figures.
+"""The benchmark's baselines give the marts' figures.
 
-`make bench` times bench/floor_duckdb.py (one DuckDB script, no dbt) and
+`make bench` times bench/floor_plain.py (DuckDB's typed reader and one pass of SQL; it matches the
+marts on clean data only, as it quarantines nothing), bench/floor_duckdb.py (the same with the
+warehouse's parsing and rejection rules, no dbt) and
 bench/pandas_rfm_engagement.py (the notebook way) against the dbt build of customer_rfm and
 customer_engagement; the comparison is only fair if they compute the same numbers. Each runs
 as the benchmark runs it, a separate process, on the raw folder of a built warehouse, and
@@ -56,6 +58,8 @@ def run_baseline(baseline: str, raw_dir: Path, out: Path, as_of_date: str | None
     """Run one baseline's command line; the prefix of the tables it leaves in `out`."""
     if baseline == "floor":
         command = [BENCH_DIR / "floor_duckdb.py", "--raw-dir", raw_dir, "--db", out]
+    elif baseline == "plain":
+        command = [BENCH_DIR / "floor_plain.py", "--raw-dir", raw_dir, "--db", out]
     else:
         command = [BENCH_DIR / "pandas_rfm_engagement.py", "--raw-dir", raw_dir, "--out", out]
     if as_of_date:
@@ -144,3 +148,12 @@ def test_baseline_gives_the_marts_figures(request, build_fixture, as_of_date, ba
     prefix = run_baseline(baseline, build.raw_dir, out, as_of_date)
     for mart in MARTS:
         assert_same_figures(mart, build.db_path, prefix, out)
+
+
+def test_plain_floor_gives_the_marts_figures_on_clean_data(clean_build, tmp_path):
+    """The plain floor (typed reader, no quarantine) matches the marts where there is nothing
+    to quarantine: a clean folder, with currencies and a set as-of date."""
+    out = tmp_path / "plain.duckdb"
+    prefix = run_baseline("plain", clean_build.raw_dir, out, CLEAN_AS_OF_DATE)
+    for mart in MARTS:
+        assert_same_figures(mart, clean_build.db_path, prefix, out)
