@@ -104,6 +104,20 @@
 {%- endmacro %}
 
 
+{% macro days_before(first_day, end_day) -%}
+    {#- In a select list: one row per day from first_day up to the day before end_day (dates). -#}
+    {{ return(adapter.dispatch('days_before', 'customer_segmentation')(first_day, end_day)) }}
+{%- endmacro %}
+
+{% macro duckdb__days_before(first_day, end_day) -%}
+    cast(unnest(range(cast({{ first_day }} as timestamp), cast({{ end_day }} as timestamp), interval 1 day)) as date)
+{%- endmacro %}
+
+{% macro spark__days_before(first_day, end_day) -%}
+    explode(sequence({{ first_day }}, date_sub({{ end_day }}, 1), interval 1 day))
+{%- endmacro %}
+
+
 {% macro json_text(expression, key) -%}
     {#- The text of a top-level key of a JSON object held as text. -#}
     {{ return(adapter.dispatch('json_text', 'customer_segmentation')(expression, key)) }}

@@ -121,16 +121,26 @@
 
 {% macro duckdb__data_issues(checks) -%}
     {#- checks: list of [reason_code, column_name, condition]. Gives the list of the issues
-        whose condition holds, in the order given, so the first is the primary reason. -#}
+        whose condition holds, in the order given, so the first is the primary reason. Almost
+        every row passes every check: those get the empty list without building one (building
+        and filtering a list per row was a fifth of base_canonical__order_lines at 1M customers). -#}
+    {%- set no_issues = 'cast([] as struct(reason_code varchar, column_name varchar)[])' -%}
     {%- if checks | length == 0 -%}
-        cast([] as struct(reason_code varchar, column_name varchar)[])
+        {{ no_issues }}
     {%- else -%}
-    list_filter([
-        {%- for reason_code, column_name, condition in checks %}
-        case when {{ condition }} then {'reason_code': '{{ reason_code }}', 'column_name': '{{ column_name }}'} end
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    ], lambda issue: issue is not null)
+    case
+        when
+            {%- for reason_code, column_name, condition in checks %}
+            coalesce({{ condition }}, false){% if not loop.last %} or{% endif %}
+            {%- endfor %}
+            then list_filter([
+                {%- for reason_code, column_name, condition in checks %}
+                case when {{ condition }} then {'reason_code': '{{ reason_code }}', 'column_name': '{{ column_name }}'} end
+                {%- if not loop.last %},{% endif %}
+                {%- endfor %}
+            ], lambda issue: issue is not null)
+        else {{ no_issues }}
+    end
     {%- endif -%}
 {%- endmacro %}
 
