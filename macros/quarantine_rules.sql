@@ -137,3 +137,107 @@
     {%- endfor -%}
     {{ return(checks) }}
 {% endmacro %}
+
+
+{% macro duplicate_key_ranks_ctes(source_relation, raw_columns, key_expressions, parsed_columns, row_checks, joined_columns=none, joins=none) -%}
+    {#- For the big raw files: CTEs (each followed by a comma) ending in duplicate_key_ranks, the
+        rank of every row whose key another raw row also holds, without naming the file's
+        parsed rows twice (DuckDB would materialize all of them; at 1M customers that spilled
+        gigabytes). The keys held by two or more raw rows are found from the file itself, and
+        only their rows are parsed, joined and checked a second time, by the same parsed_columns,
+        joins and row_checks as the model's main chain. The rank is that of
+        duplicate_key_rejections(): rows without other rejections compete, the most complete
+        first, then the first by raw text. key_expressions maps each key column to its parsing
+        of the raw text; joins refer to the parsed rows as parsed_rows. -#}
+repeated_keys as (
+    select
+        {%- for key_column, expression in key_expressions.items() %}
+        {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ source_relation }}
+    group by
+        {%- for key_column, expression in key_expressions.items() %}
+        {{ expression }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    having count(*) > 1
+),
+
+repeated_key_rows as (
+    select
+        {{- raw_columns_as(raw_columns) }}
+        count(*) as raw_row_count
+    from (
+        select
+            *,
+            {%- for key_column, expression in key_expressions.items() %}
+            {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from {{ source_relation }}
+    ) as raw_rows
+    where exists (
+        select 1
+        from repeated_keys
+        where
+            {%- for key_column in key_expressions %}
+            repeated_keys.key_{{ key_column }} = raw_rows.key_{{ key_column }}{% if not loop.last %} and{% endif %}
+            {%- endfor %}
+    )
+    group by all
+),
+
+repeated_key_rows_parsed as (
+    select
+        *,
+        {{ parsed_columns }}
+    from repeated_key_rows
+),
+
+repeated_key_rows_joined as (
+    select
+        parsed_rows.*
+        {%- if joined_columns %},
+        {{ joined_columns }}
+        {%- endif %}
+    from repeated_key_rows_parsed as parsed_rows
+    {{ joins or '' }}
+),
+
+duplicate_key_ranks as (
+    select
+        {%- for column_name in raw_columns %}
+        raw_{{ column_name }},
+        {%- endfor %}
+        row_number() over (
+            partition by {{ key_expressions.keys() | join(', ') }}
+            order by
+                {% for column_name in raw_columns -%}
+                    cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
+                {%- endfor %},
+                {% for column_name in raw_columns -%}
+                    raw_{{ column_name }}{% if not loop.last %}, {% endif %}
+                {%- endfor %}
+        ) as key_rank
+    from repeated_key_rows_joined
+    where {{ list_size(data_issues(row_checks)) }} = 0
+),
+{%- endmacro %}
+
+
+{% macro with_duplicate_key_ranks(relation, key_columns, raw_columns) -%}
+    {#- Every row of relation with rejection_reasons: duplicate_key where duplicate_key_ranks
+        (duplicate_key_ranks_ctes()) ranks it after another row of its key, else its own. -#}
+    select
+        {{ relation }}.*,
+        case
+            when duplicate_key_ranks.key_rank > 1
+                then {{ issue_list('duplicate_key', key_columns | join(', ')) }}
+            else {{ relation }}.row_rejections
+        end as rejection_reasons
+    from {{ relation }}
+    left join duplicate_key_ranks
+        on
+        {%- for column_name in raw_columns %}
+            {{ relation }}.raw_{{ column_name }} is not distinct from duplicate_key_ranks.raw_{{ column_name }}
+            {%- if not loop.last %} and{% endif %}
+        {%- endfor %}
+{%- endmacro %}

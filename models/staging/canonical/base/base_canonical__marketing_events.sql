@@ -2,28 +2,7 @@
 {%- set marketing_channels = ['email', 'sms', 'push', 'social'] -%}
 {%- set event_types = ['sent', 'opened', 'clicked', 'converted', 'unsubscribed', 'liked', 'shared', 'commented'] -%}
 
-with
-
-source as (
-    select * from {{ raw_source('marketing_events') }}
-),
-
-customers as (
-    select * from {{ ref('stg_canonical__customers') }}
-),
-
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from source
-    group by all
-),
-
-parsed as (
-    select
-        *,
-
+{%- set parsed_columns -%}
         ---------- ids
         {{ clean_text('raw_event_id') }} as event_id,
         {{ clean_text('raw_customer_id') }} as customer_id,
@@ -35,28 +14,56 @@ parsed as (
 
         ---------- timestamps
         {{ parse_timestamp('raw_occurred_at') }} as occurred_at
+{%- endset -%}
 
+{%- set row_checks = required_value_checks('event_id')
+    + known_customer_checks()
+    + required_value_checks('channel')
+    + [['invalid_code', 'channel', "channel not in ('" ~ marketing_channels | join("', '") ~ "')"]]
+    + required_value_checks('event_type')
+    + [['invalid_code', 'event_type', "event_type not in ('" ~ event_types | join("', '") ~ "')"]]
+    + required_value_checks('occurred_at', 'invalid_timestamp') -%}
+
+with
+
+customers as (
+    select * from {{ ref('stg_canonical__customers') }}
+),
+
+---------- the few rows whose key another row also holds, ranked
+
+{{ duplicate_key_ranks_ctes(
+    raw_source('marketing_events'), raw_columns, {'event_id': clean_text('event_id')},
+    parsed_columns, row_checks
+) }}
+
+---------- every row, once
+
+distinct_rows as (
+    select
+        {{- raw_columns_as(raw_columns) }}
+        count(*) as raw_row_count
+    from {{ raw_source('marketing_events') }}
+    group by all
+),
+
+parsed as (
+    select
+        *,
+        {{ parsed_columns }}
     from distinct_rows
 ),
 
 checked as (
     select
         *,
-        {{ data_issues(
-            required_value_checks('event_id')
-            + known_customer_checks()
-            + required_value_checks('channel')
-            + [['invalid_code', 'channel', "channel not in ('" ~ marketing_channels | join("', '") ~ "')"]]
-            + required_value_checks('event_type')
-            + [['invalid_code', 'event_type', "event_type not in ('" ~ event_types | join("', '") ~ "')"]]
-            + required_value_checks('occurred_at', 'invalid_timestamp')
-        ) }} as row_rejections,
+        {{ data_issues(row_checks) }} as row_rejections,
         {{ data_issues([]) }} as value_issues
     from parsed
 ),
 
 keyed as (
-    {{ with_duplicate_key_rejections('checked', ['event_id'], raw_columns) }}
+    {{ with_duplicate_key_ranks('checked', ['event_id'], raw_columns) }}
 ),
 
 final as (

@@ -2,13 +2,13 @@
     'quantity', 'unit_price', 'currency', 'channel', 'promotion_id'] -%}
 {%- set reporting_currency = var('reporting_currency') | upper -%}
 
-{#- The shape of this model is set by its cost at 1M customers (12M lines, bench/README):
-    every CTE named twice is materialized by DuckDB, and materializing ten million parsed rows
+{#- The shape of this model is set by its cost at 1M customers (12M lines, bench/results):
+    DuckDB materializes every CTE named twice, and materializing ten million parsed rows
     spilled gigabytes under the 3 GB memory limit. So the lines flow through one chain (read,
-    de-duplicate, parse, check, write) named once each, and what needs a second look at the
-    lines (orders with two customers, keys held by two rows) reads the file again for a few
-    columns, which costs far less. The parsing and the checks are written once, below, and
-    used by the main chain and by the small chain of rows whose key repeats. -#}
+    de-duplicate, parse, check, write) named once each; what needs a second look at the lines
+    (orders with two customers, keys held by two rows) reads the file again for a few
+    columns, which costs far less. The parsing, joins and checks are written once, below, for
+    the main chain and for the small chain of rows whose key repeats. -#}
 
 {%- set parsed_columns -%}
         ---------- ids
@@ -50,7 +50,7 @@
 {#- From a parsed row joined to its channel, exchange rate and order customer count. -#}
         channel_aliases.channel,
         case
-            when parsed_lines.currency_code = '{{ reporting_currency }}' then cast(1 as decimal(18, 4))
+            when parsed_rows.currency_code = '{{ reporting_currency }}' then cast(1 as decimal(18, 4))
             else coalesce(exchange_rate_days.rate_to_reporting, latest_exchange_rates.rate_to_reporting)
         end as exchange_rate,
         coalesce(conflicting_orders.customer_count, 1) as customer_count
@@ -58,21 +58,15 @@
 
 {%- set checked_joins -%}
     left join channel_aliases
-        on {{ clean_code('parsed_lines.raw_channel') }} = channel_aliases.channel_alias
+        on {{ clean_code('parsed_rows.raw_channel') }} = channel_aliases.channel_alias
     left join exchange_rate_days
-        on parsed_lines.currency_code = exchange_rate_days.currency_code
-        and cast(parsed_lines.ordered_at as date) = exchange_rate_days.rate_day
+        on parsed_rows.currency_code = exchange_rate_days.currency_code
+        and cast(parsed_rows.ordered_at as date) = exchange_rate_days.rate_day
     left join latest_exchange_rates
-        on parsed_lines.currency_code = latest_exchange_rates.currency_code
-        and cast(parsed_lines.ordered_at as date) >= latest_exchange_rates.rate_date
+        on parsed_rows.currency_code = latest_exchange_rates.currency_code
+        and cast(parsed_rows.ordered_at as date) >= latest_exchange_rates.rate_date
     left join conflicting_orders
-        on parsed_lines.order_id = conflicting_orders.order_id
-{%- endset -%}
-
-{%- set line_key -%}
-{#- The parsed key, from the raw text of a row of the file. -#}
-{{ clean_text('order_id') }} as key_order_id,
-    {{ parse_integer('line_number') }} as key_line_number
+        on parsed_rows.order_id = conflicting_orders.order_id
 {%- endset -%}
 
 with
@@ -134,74 +128,13 @@ conflicting_orders as (
     having count(distinct coalesce({{ clean_text('customer_id') }}, '')) > 1
 ),
 
----------- the few rows whose key is held by another row: ranked to find the one kept
+---------- the few rows whose key another row also holds, ranked
 
-repeated_keys as (
-    {#- Every key on two or more raw rows: the keys held by two distinct rows are among them. -#}
-    select
-        {{ line_key }}
-    from {{ raw_source('order_lines') }}
-    group by {{ clean_text('order_id') }}, {{ parse_integer('line_number') }}
-    having count(*) > 1
-),
-
-repeated_key_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from (
-        select
-            *,
-            {{ line_key }}
-        from {{ raw_source('order_lines') }}
-    ) as raw_rows
-    where
-        exists (
-            select 1
-            from repeated_keys
-            where
-                repeated_keys.key_order_id = raw_rows.key_order_id
-                and repeated_keys.key_line_number = raw_rows.key_line_number
-        )
-    group by all
-),
-
-repeated_key_rows_parsed as (
-    select
-        *,
-        {{ parsed_columns }}
-    from repeated_key_rows
-),
-
-repeated_key_rows_checked as (
-    select
-        parsed_lines.*,
-        {{ checked_columns }}
-    from repeated_key_rows_parsed as parsed_lines
-    {{ checked_joins }}
-),
-
-duplicate_key_ranks as (
-    {#- A second distinct row for the same key is rejected as duplicate_key. The row kept is
-        the one without other rejections, then the most complete, then the first by raw text,
-        so the choice does not depend on file order. -#}
-    select
-        {%- for column_name in raw_columns %}
-        raw_{{ column_name }},
-        {%- endfor %}
-        row_number() over (
-            partition by order_id, line_number
-            order by
-                {% for column_name in raw_columns -%}
-                cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
-                {%- endfor %},
-                {% for column_name in raw_columns -%}
-                raw_{{ column_name }}{% if not loop.last %}, {% endif %}
-                {%- endfor %}
-        ) as key_rank
-    from repeated_key_rows_checked
-    where {{ list_size(data_issues(row_checks)) }} = 0
-),
+{{ duplicate_key_ranks_ctes(
+    raw_source('order_lines'), raw_columns,
+    {'order_id': clean_text('order_id'), 'line_number': parse_integer('line_number')},
+    parsed_columns, row_checks, checked_columns, checked_joins
+) }}
 
 ---------- every row, once
 
@@ -222,9 +155,9 @@ parsed as (
 
 converted as (
     select
-        parsed_lines.*,
+        parsed_rows.*,
         {{ checked_columns }}
-    from parsed as parsed_lines
+    from parsed as parsed_rows
     {{ checked_joins }}
 ),
 
@@ -237,20 +170,7 @@ checked as (
 ),
 
 keyed as (
-    select
-        checked.*,
-        case
-            when duplicate_key_ranks.key_rank > 1
-                then {{ issue_list('duplicate_key', 'order_id, line_number') }}
-            else checked.row_rejections
-        end as rejection_reasons
-    from checked
-    left join duplicate_key_ranks
-        on
-        {%- for column_name in raw_columns %}
-            checked.raw_{{ column_name }} is not distinct from duplicate_key_ranks.raw_{{ column_name }}
-            {%- if not loop.last %} and{% endif %}
-        {%- endfor %}
+    {{ with_duplicate_key_ranks('checked', ['order_id', 'line_number'], raw_columns) }}
 ),
 
 final as (

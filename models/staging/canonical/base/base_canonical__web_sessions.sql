@@ -1,27 +1,6 @@
 {%- set raw_columns = ['session_id', 'customer_id', 'started_at', 'duration_seconds', 'page_views', 'device'] -%}
 
-with
-
-source as (
-    select * from {{ raw_source('web_sessions') }}
-),
-
-customers as (
-    select * from {{ ref('stg_canonical__customers') }}
-),
-
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from source
-    group by all
-),
-
-parsed as (
-    select
-        *,
-
+{%- set parsed_columns -%}
         ---------- ids
         {{ clean_text('raw_session_id') }} as session_id,
         {{ clean_text('raw_customer_id') }} as customer_id,
@@ -35,18 +14,46 @@ parsed as (
 
         ---------- timestamps
         {{ parse_timestamp('raw_started_at') }} as started_at
+{%- endset -%}
 
+{%- set row_checks = required_value_checks('session_id')
+    + known_customer_checks()
+    + required_value_checks('started_at', 'invalid_timestamp') -%}
+
+with
+
+customers as (
+    select * from {{ ref('stg_canonical__customers') }}
+),
+
+---------- the few rows whose key another row also holds, ranked
+
+{{ duplicate_key_ranks_ctes(
+    raw_source('web_sessions'), raw_columns, {'session_id': clean_text('session_id')},
+    parsed_columns, row_checks
+) }}
+
+---------- every row, once
+
+distinct_rows as (
+    select
+        {{- raw_columns_as(raw_columns) }}
+        count(*) as raw_row_count
+    from {{ raw_source('web_sessions') }}
+    group by all
+),
+
+parsed as (
+    select
+        *,
+        {{ parsed_columns }}
     from distinct_rows
 ),
 
 checked as (
     select
         *,
-        {{ data_issues(
-            required_value_checks('session_id')
-            + known_customer_checks()
-            + required_value_checks('started_at', 'invalid_timestamp')
-        ) }} as row_rejections,
+        {{ data_issues(row_checks) }} as row_rejections,
         {{ data_issues(
             optional_value_checks('duration_seconds')
             + [['out_of_range_value', 'duration_seconds', 'duration_seconds < 0']]
@@ -57,7 +64,7 @@ checked as (
 ),
 
 keyed as (
-    {{ with_duplicate_key_rejections('checked', ['session_id'], raw_columns) }}
+    {{ with_duplicate_key_ranks('checked', ['session_id'], raw_columns) }}
 ),
 
 final as (
