@@ -48,6 +48,18 @@
 {%- endmacro %}
 
 
+{% macro duplicate_key_preference(raw_columns) -%}
+    {#- Among rows of one key, the order in which they are kept: the most complete first, then
+        the first by raw text, so the choice never depends on file order. -#}
+    {% for column_name in raw_columns -%}
+        cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
+    {%- endfor %},
+    {% for column_name in raw_columns -%}
+        raw_{{ column_name }}{% if not loop.last %}, {% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
 {% macro duplicate_key_rejections(key_columns, raw_columns) -%}
     {#- A second distinct row for the same key is rejected as duplicate_key. The row kept is the
         one without other rejections, then the most complete, then the first by raw text, so
@@ -57,12 +69,7 @@
             partition by {{ key_columns | join(', ') }}
             order by
                 {{ list_size('row_rejections') }} > 0,
-                {% for column_name in raw_columns -%}
-                    cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
-                {%- endfor %},
-                {% for column_name in raw_columns -%}
-                    raw_{{ column_name }}{% if not loop.last %}, {% endif %}
-                {%- endfor %}
+                {{ duplicate_key_preference(raw_columns) }}
         ) > 1
             then {{ issue_list('duplicate_key', key_columns | join(', ')) }}
         else row_rejections
@@ -209,13 +216,7 @@ duplicate_key_ranks as (
         {%- endfor %}
         row_number() over (
             partition by {{ key_expressions.keys() | join(', ') }}
-            order by
-                {% for column_name in raw_columns -%}
-                    cast({{ clean_text('raw_' ~ column_name) }} is null as int){% if not loop.last %} + {% endif %}
-                {%- endfor %},
-                {% for column_name in raw_columns -%}
-                    raw_{{ column_name }}{% if not loop.last %}, {% endif %}
-                {%- endfor %}
+            order by {{ duplicate_key_preference(raw_columns) }}
         ) as key_rank
     from repeated_key_rows_joined
     where {{ list_size(data_issues(row_checks)) }} = 0
