@@ -1,4 +1,4 @@
-# Two commands for users: `make build` and `make test` (see README).
+# Two commands for users: `make build` and `make test` (see README.md; guides in docs/).
 # Everything installs from this repository's own files, so a fresh clone works with only
 # Python 3.11 and make.
 
@@ -19,8 +19,8 @@ AS_OF_DATE ?=
 SEGMENT_MODE ?= fit
 # A number of segments to fit instead of the one the k rule chooses (empty: the rule).
 SEGMENT_COUNT ?=
-# duckdb (one file, the default) or spark (dbt-spark's session method, local[2]; see README
-# "When you outgrow one machine"). SPARK_DIR holds the Spark warehouse and metastore.
+# duckdb (one file, the default) or spark (dbt-spark's session method, local[2]; see
+# docs/spark.md). SPARK_DIR holds the Spark warehouse and metastore.
 TARGET ?= duckdb
 SPARK_DIR ?= .spark
 
@@ -60,7 +60,7 @@ help:
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
 	@echo "make bench   the scale benchmark (100k and 1M customers; about 17 minutes here) into bench/results/"
-	@echo "make evaluate   the segments against planted answers and naive baselines (~30 min) into bench/results/"
+	@echo "make evaluate   the segments against planted answers and naive baselines (~15 min) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
 	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
@@ -182,7 +182,7 @@ export: venv
 BENCH_SIZES ?= 100000 1000000
 bench: venv
 	$(BIN)/python -m customer_segmentation.bench --sizes $(BENCH_SIZES) --out bench/results \
-		--readme README.md
+		--docs-page docs/benchmarks.md
 
 # The segments on labelled data the method was not tuned to (two generators, several seeds and
 # sizes) and on the three public data sets, against two pinned naive baselines; one table into

@@ -20,8 +20,8 @@ measures wall time and peak RSS of:
 
 Ratios are against the floors of the same size measured in the same run, never against a
 figure from another machine or day: these machines are noisy, so no test times anything.
-Results go to `bench/results/<date>.json` and `.md`; `--readme` also rewrites the README's
-table between its `bench:start` and `bench:end` markers.
+Results go to `bench/results/<date>.json` and `.md`; `--docs-page` also rewrites the table
+between the `bench:start` and `bench:end` markers of that page (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ DEMO_SEED = 42
 # The models whose upstream (and themselves) compute what the floor and pandas compute.
 RFM_ENGAGEMENT_MARTS = ("customer_rfm", "customer_engagement")
 STEP_TIMEOUT_S = 3 * 3600
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
+TABLE_START = "<!-- bench:start -->"
+TABLE_END = "<!-- bench:end -->"
 
 # Targets, checked (and reported, never asserted) at the largest size, against the plain
 # floor (bench/floor_plain.py: DuckDB's typed reader and one pass of SQL).
@@ -417,12 +417,12 @@ def slowest_nodes_markdown(run: SizeRun, limit: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_readme(readme: Path, table: str) -> None:
-    text = readme.read_text()
-    start, end = text.find(README_START), text.find(README_END)
+def update_docs_page(page: Path, table: str) -> None:
+    text = page.read_text()
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
     if start < 0 or end < start:
-        raise SystemExit(f"{readme} has no {README_START} ... {README_END} block to update")
-    readme.write_text(text[: start + len(README_START)] + "\n" + table + text[end:])
+        raise SystemExit(f"{page} has no {TABLE_START} ... {TABLE_END} block to update")
+    page.write_text(text[: start + len(TABLE_START)] + "\n" + table + text[end:])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -430,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "data" / "bench")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench" / "results")
-    parser.add_argument("--readme", type=Path, default=None)
+    parser.add_argument("--docs-page", type=Path, default=None)
     args = parser.parse_args(argv)
     # The floor gets the same DuckDB memory cap as the warehouse's profile.
     memory_limit = os.environ.get("DUCKDB_MEMORY_LIMIT", "3GB")
@@ -454,8 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     every_node = "\n".join(slowest_nodes_markdown(run) for run in runs)
     (args.out / f"{today}.md").write_text(table + "\n" + every_node)
     print("\n" + table + "\n" + slowest_nodes_markdown(largest, limit=25))
-    if args.readme:
-        update_readme(args.readme, table)
+    if args.docs_page:
+        update_docs_page(args.docs_page, table)
     return 0 if all(step.status == "ok" for run in runs for step in run.steps) else 1
 
 

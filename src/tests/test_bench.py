@@ -145,16 +145,16 @@ def test_markdown_table_has_one_row_per_step_and_the_machine(tmp_path):
     floor_row = "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  |  | ok | 0.5 -> 1.0 |"
     assert floor_row in table
     assert table.count("| dbt_build |") == 2
-    readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{bench.README_START}\nold table\n{bench.README_END}\nafter\n")
-    bench.update_readme(readme, table)
-    text = readme.read_text()
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"intro\n{bench.TABLE_START}\nold table\n{bench.TABLE_END}\nafter\n")
+    bench.update_docs_page(page, table)
+    text = page.read_text()
     assert "old table" not in text and "| clustering | 100,000 |" in text
-    assert text.startswith("intro\n") and text.endswith(f"{bench.README_END}\nafter\n")
+    assert text.startswith("intro\n") and text.endswith(f"{bench.TABLE_END}\nafter\n")
 
 
-def test_update_readme_refuses_a_readme_without_the_markers(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text("no markers")
+def test_update_docs_page_refuses_a_page_without_the_markers(tmp_path):
+    page = tmp_path / "benchmarks.md"
+    page.write_text("no markers")
     with pytest.raises(SystemExit, match="bench:start"):
-        bench.update_readme(readme, "table")
+        bench.update_docs_page(page, "table")
