@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-PAGES = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
+PAGES = [
+    PROJECT_DIR / "README.md",
+    PROJECT_DIR / "CONTRIBUTING.md",
+    PROJECT_DIR / "CHANGELOG.md",
+    *sorted((PROJECT_DIR / "docs").glob("*.md")),
+]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
