@@ -248,8 +248,10 @@
                 ~ " '{raw_encoding: latin-1}' or make build RAW_ENCODING=latin-1") -%}
         {%- else -%}
             {%- set reader = raw_source(node.name, source_name) -%}
-            {%- set header = raw_file_header(path, raw_file_delimiter(node))
-                or run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
+            {%- set header = raw_file_header(path, raw_file_delimiter(node)) -%}
+            {%- if header is none -%}
+                {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
+            {%- endif -%}
             {%- set header = header | map('lower') | map('trim') | list -%}
             {%- set missing = [] -%}
             {%- for column_name in node.columns if column_name | lower not in header -%}
