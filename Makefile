@@ -9,9 +9,10 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Inputs a user may set: make build RAW_DIR=... RAW_FORMAT=... DUCKDB_PATH=... AS_OF_DATE=...
+# Inputs a user may set: make build RAW_DIR=... RAW_FORMAT=... RAW_ENCODING=... DUCKDB_PATH=... AS_OF_DATE=...
 RAW_DIR ?=
 RAW_FORMAT ?= canonical
+RAW_ENCODING ?= utf-8
 DUCKDB_PATH ?= warehouse.duckdb
 AS_OF_DATE ?=
 # fit: refit K-means; assign: reuse the stored centroids (refits anyway when segment_drift says
@@ -30,7 +31,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 
 EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
-dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"$(3)}
+dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "raw_encoding": "$(RAW_ENCODING)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"$(3)}
 DBT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),$(SEGMENT_MODE))
 # The docs site names the published build it was generated from (shell variable `build`).
 PUBLISHED_BUILD_VAR := , "published_build": "'"$$build"'"
@@ -63,7 +64,7 @@ help:
 	@echo "make evaluate   the segments against planted answers and naive baselines (~15 min) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
-	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
+	@echo "variables: RAW_DIR RAW_FORMAT RAW_ENCODING DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
 	@echo "           DEMO_SEED"
 	@echo "           TARGET SPARK_DIR"
 
