@@ -220,7 +220,8 @@ test-spark: venv
 	DBT_TARGET_PATH="$(SPARK_TEST_DIR)/target" DBT_LOG_PATH="$(SPARK_TEST_DIR)/target/logs" \
 		$(MAKE) --no-print-directory build-spark RAW_DIR="$(SPARK_TEST_DIR)/raw" \
 		SPARK_DIR="$(SPARK_TEST_DIR)/spark"
-	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py
+	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py \
+		src/tests/test_spark_raw_file_formats.py
 
 # Chromium for the browser check, from the OS packages. In CI (CI=true, root) it is installed
 # when missing, and the check then must run; elsewhere a missing Chromium only skips it.

@@ -305,14 +305,15 @@
 {% endmacro %}
 
 {% macro spark__raw_file_first_undecodable_line(path) %}
-    {#- Spark decodes a bad UTF-8 byte as U+FFFD instead of failing, so the first line holding
-        one is the answer; the text source keeps lines in file order in monotonically
-        increasing ids. Only UTF-8 is checked (the text source reads nothing else). -#}
+    {#- Spark's text source keeps a line's bytes as they are, invalid ones included (they only
+        print as U+FFFD), so is_valid_utf8 finds the first bad line; the source keeps lines in
+        file order in monotonically increasing ids. Only UTF-8 is checked (the text source
+        reads nothing else). -#}
     {%- if raw_encoding() != 'utf-8' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query("with lines as (select value, monotonically_increasing_id() as line_id from text.`"
-        ~ path ~ "`), first_bad as (select min(line_id) as line_id from lines where instr(value, '\\uFFFD') > 0)"
+        ~ path ~ "`), first_bad as (select min(line_id) as line_id from lines where not is_valid_utf8(value))"
         ~ " select count(lines.line_id) + 1 from first_bad left join lines on lines.line_id < first_bad.line_id"
         ~ " where first_bad.line_id is not null group by first_bad.line_id") -%}
     {{ return(result.columns[0].values()[0] if result | length > 0 else none) }}
