@@ -27,8 +27,8 @@ import pandas as pd
 import yaml
 from jinja2 import Environment
 
-from customer_segmentation.predicted_value import FIT_COLUMN_TYPES as CLV_TYPES
-from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import FIT_COLUMN_TYPES as CLV_TYPES
+from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES

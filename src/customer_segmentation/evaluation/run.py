@@ -109,7 +109,10 @@ def public_sets(data_dir: Path) -> list[DataSet]:
     cdnow = data_dir / "cdnow"
     try:
         if not (cdnow / "order_lines.csv").exists():
-            from customer_segmentation.clv_data import load_cdnow_sample, write_cdnow_raw_folder
+            from customer_segmentation.predicted_value.clv_data import (
+                load_cdnow_sample,
+                write_cdnow_raw_folder,
+            )
 
             write_cdnow_raw_folder(load_cdnow_sample(data_dir / "cache"), cdnow)
         sets.append(DataSet("cdnow", "public", None, None, cdnow, as_of_date="1997-10-01"))
