@@ -130,7 +130,7 @@ build-spark: spark-venv $(if $(RAW_DIR),,demo)
 	$(SPARK_DBT) run --select $(SPARK_FIT_INPUTS) $(SPARK_VARS)
 	$(SPARK_FIT) $(if $(filter assign,$(SEGMENT_MODE)),--skip-segmentation)
 	$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_VARS)
-	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(SPARK_ENV) $(BIN)/python -m customer_segmentation.drift --spark; then \
+	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(SPARK_ENV) $(BIN)/python -m customer_segmentation.history.drift --spark; then \
 		echo "The stored segments are stale (segment_drift): refitting"; \
 		$(SPARK_FIT) && \
 		$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_FIT_VARS) && \
@@ -171,7 +171,7 @@ backfill: venv $(if $(RAW_DIR),,demo)
 	$(DBT) seed --vars '$(DBT_VARS)'
 	$(BIN)/python -m customer_segmentation.backfill --from $(FROM) --to $(TO) --step $(STEP) \
 		--raw-dir "$(EFFECTIVE_RAW_DIR)" --raw-format $(RAW_FORMAT) --db "$(DUCKDB_PATH)"
-	$(BIN)/python -m customer_segmentation.history_figures --db "$(DUCKDB_PATH)" --out reports/figures
+	$(BIN)/python -m customer_segmentation.history.figures --db "$(DUCKDB_PATH)" --out reports/figures
 
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv

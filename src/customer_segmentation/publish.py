@@ -234,7 +234,7 @@ def run_dbt(args: list[str], paths: Paths, dbt_vars: dict, step: str) -> dict:
 def is_stale(paths: Paths) -> bool:
     """segment_drift on the work copy (assign mode): does the stored model need a refit?"""
     done = subprocess.run(
-        [sys.executable, "-m", "customer_segmentation.drift", "--db", str(paths.work)],
+        [sys.executable, "-m", "customer_segmentation.history.drift", "--db", str(paths.work)],
         cwd=PROJECT_DIR,
     )
     return done.returncode != 0

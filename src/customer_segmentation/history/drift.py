@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 STALE = 3
 UNREADABLE = 2
 COLUMNS = (
