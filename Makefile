@@ -124,7 +124,7 @@ build-duckdb: venv $(if $(RAW_DIR),,demo)
 SPARK_RAW_DIR := $(if $(findstring ://,$(EFFECTIVE_RAW_DIR)),$(EFFECTIVE_RAW_DIR),$(abspath $(EFFECTIVE_RAW_DIR)))
 SPARK_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),$(SEGMENT_MODE))'
 SPARK_FIT_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),fit)'
-SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark_fit
+SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark
 build-spark: spark-venv $(if $(RAW_DIR),,demo)
 	$(SPARK_DBT) seed --full-refresh $(SPARK_VARS)
 	$(SPARK_DBT) run --select $(SPARK_FIT_INPUTS) $(SPARK_VARS)
