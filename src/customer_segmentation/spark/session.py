@@ -32,7 +32,7 @@ def spark_settings(profiles_path: Path, target: str = "spark") -> dict[str, str]
 def spark_session(settings: dict[str, str]):
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("customer_segmentation.spark_fit").enableHiveSupport()
+    builder = SparkSession.builder.appName("customer_segmentation.spark").enableHiveSupport()
     for key, value in settings.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
