@@ -1,1 +1,1 @@
-"""`make evaluate`: data with planted customer groups and an answer key, and segments scored on it."""
+"""`make evaluate`: data with planted customer groups and an answer key; segments scored on it."""
