@@ -60,7 +60,7 @@ help:
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
 	@echo "make bench   the scale benchmark (100k and 1M customers; about 17 minutes here) into bench/results/"
-	@echo "make evaluate   the segments against planted answers and naive baselines (~15 min) into bench/results/"
+	@echo "make evaluate   the segments against planted answers and naive baselines (25-40 min) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
 	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
