@@ -9,9 +9,10 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Inputs a user may set: make build RAW_DIR=... RAW_FORMAT=... DUCKDB_PATH=... AS_OF_DATE=...
+# Inputs a user may set: make build RAW_DIR=... RAW_FORMAT=... RAW_ENCODING=... DUCKDB_PATH=... AS_OF_DATE=...
 RAW_DIR ?=
 RAW_FORMAT ?= canonical
+RAW_ENCODING ?= utf-8
 DUCKDB_PATH ?= warehouse.duckdb
 AS_OF_DATE ?=
 # fit: refit K-means; assign: reuse the stored centroids (refits anyway when segment_drift says
@@ -30,7 +31,7 @@ DEMO_CUSTOMERS ?= 5000
 DEMO_SEED ?= 42
 
 EFFECTIVE_RAW_DIR := $(if $(RAW_DIR),$(RAW_DIR),$(DEMO_DIR))
-dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"$(3)}
+dbt_vars = {"raw_dir": "$(1)", "raw_format": "$(RAW_FORMAT)", "raw_encoding": "$(RAW_ENCODING)", "as_of_date": "$(AS_OF_DATE)", "segment_mode": "$(2)", "segment_count": "$(SEGMENT_COUNT)"$(3)}
 DBT_VARS := $(call dbt_vars,$(EFFECTIVE_RAW_DIR),$(SEGMENT_MODE))
 # The docs site names the published build it was generated from (shell variable `build`).
 PUBLISHED_BUILD_VAR := , "published_build": "'"$$build"'"
@@ -50,11 +51,12 @@ REPORTS_DIR := reports
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
-	export backfill bench evaluate test test-spark browser lint clean
+	export backfill bench evaluate test test-fast test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
 	@echo "make test    run every test (pytest, dbt builds, docs check, browser check, SQL lint)"
+	@echo "make test-fast   ruff, unit tests and the shared demo build's checks (a few minutes)"
 	@echo "make docs    the docs site as one file, target/static_index.html (after make build)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
@@ -63,7 +65,7 @@ help:
 	@echo "make evaluate   the segments against planted answers and naive baselines (25-40 min) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
-	@echo "variables: RAW_DIR RAW_FORMAT DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
+	@echo "variables: RAW_DIR RAW_FORMAT RAW_ENCODING DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
 	@echo "           DEMO_SEED"
 	@echo "           TARGET SPARK_DIR"
 
@@ -191,8 +193,8 @@ evaluate: venv
 	$(BIN)/python -m customer_segmentation.evaluation.run --out bench/results
 
 test: venv browser
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench python_models
+	$(BIN)/ruff format --check src bench python_models
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
 	@if [ "$$CI" = "true" ] || $(MAKE) --no-print-directory -s java-17 >/dev/null 2>&1; then \
@@ -219,7 +221,17 @@ test-spark: venv
 	DBT_TARGET_PATH="$(SPARK_TEST_DIR)/target" DBT_LOG_PATH="$(SPARK_TEST_DIR)/target/logs" \
 		$(MAKE) --no-print-directory build-spark RAW_DIR="$(SPARK_TEST_DIR)/raw" \
 		SPARK_DIR="$(SPARK_TEST_DIR)/spark"
-	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py
+	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py \
+		src/tests/test_spark_raw_file_formats.py
+
+# The contributor's loop (CONTRIBUTING.md): ruff, the unit tests and the modules that read the
+# one shared demo build (figures, report), in a few minutes. Every test that builds a warehouse
+# of its own is marked dbt and left to make test; sqlfluff runs on changed files through
+# pre-commit.
+test-fast: venv
+	$(BIN)/ruff check src bench python_models
+	$(BIN)/ruff format --check src bench python_models
+	$(BIN)/python -m pytest -m "not dbt and not spark"
 
 # Chromium for the browser check, from the OS packages. In CI (CI=true, root) it is installed
 # when missing, and the check then must run; elsewhere a missing Chromium only skips it.

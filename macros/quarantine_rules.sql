@@ -112,8 +112,14 @@
 
 {% macro issue_summary_columns(raw_columns, key_columns) -%}
     {#- The shared tail of every base model. record_key is built from the raw text, so a row
-        whose key does not parse can still be found; raw_record is kept only where quarantine
-        shows it. -#}
+        whose key does not parse can still be found; raw_row_id is the grain (one row per
+        distinct raw row), so its unique test catches a join that fans rows out; raw_record is
+        kept only where quarantine shows it. -#}
+        {% set raw_expressions = [] -%}
+        {%- for column_name in raw_columns -%}
+            {%- do raw_expressions.append('raw_' ~ column_name) -%}
+        {%- endfor -%}
+        {{ row_hash(raw_expressions) }} as raw_row_id,
         {% for column_name in key_columns -%}
             coalesce(raw_{{ column_name }}, '') {%- if not loop.last %} || '|' || {% endif %}
         {%- endfor %} as record_key,

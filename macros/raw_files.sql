@@ -83,42 +83,136 @@
 {% macro spark__register_raw_files(source_name) %}
     {#- Spark reads a file through a table over it: each present raw file becomes an external
         CSV table <source>.<table> (dropping it never deletes the file). Every column is text,
-        as on DuckDB (no inferSchema); the quote is escaped by doubling it (RFC 4180). -#}
+        as on DuckDB (no inferSchema); the quote is escaped by doubling it (RFC 4180). The table
+        drops records that do not parse (DROPMALFORMED, like DuckDB's ignore_errors), and a twin
+        <source>.<table>__unparseable (PERMISSIVE, the header's columns plus _corrupt_record)
+        keeps their raw text for quarantine. -#}
     {%- if not var('raw_dir').startswith('/') and '://' not in var('raw_dir') -%}
         {{ exceptions.raise_compiler_error("On Spark the var raw_dir must be an absolute path or a URI (got '"
             ~ var('raw_dir') ~ "'): Spark does not read a path relative to the project folder."
             ~ " make build TARGET=spark passes it absolute.") }}
     {%- endif -%}
+    {%- set encoding = {'utf-8': 'UTF-8', 'latin-1': 'ISO-8859-1', 'utf-16': 'UTF-16'}[raw_encoding()] -%}
     {%- do run_query('create schema if not exists ' ~ source_name) -%}
     {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) -%}
         {%- set path = raw_file_path(node.name, source_name) -%}
+        {%- set table = source_name ~ '.' ~ node.name -%}
         {#- The delimiter is meta csv_delimiter (a tab for marketing_campaign), a comma by default. -#}
         {%- set delimiter = raw_source_meta(node).get('csv_delimiter', ',') | replace('\t', '\\t') -%}
-        {%- do run_query('drop table if exists ' ~ source_name ~ '.' ~ node.name) -%}
+        {%- set options = "path '" ~ path ~ "', header 'true', inferSchema 'false', sep '" ~ delimiter
+            ~ "', quote '\"', escape '\"', multiLine 'true', encoding '" ~ encoding ~ "'" -%}
+        {%- do run_query('drop table if exists ' ~ table) -%}
+        {%- do run_query('drop table if exists ' ~ table ~ '__unparseable') -%}
         {%- if raw_file_exists(path) -%}
-            {%- do run_query('create table ' ~ source_name ~ '.' ~ node.name ~ " using csv options (path '"
-                ~ path ~ "', header 'true', inferSchema 'false', sep '" ~ delimiter ~ "', quote '\"', escape '\"',"
-                ~ " multiLine 'true', encoding 'UTF-8', mode 'PERMISSIVE')") -%}
+            {%- do run_query('create table ' ~ table ~ ' using csv options (' ~ options ~ ", mode 'DROPMALFORMED')") -%}
+            {%- set columns = [] -%}
+            {%- for column_name in run_query('select * from ' ~ table ~ ' limit 0').column_names -%}
+                {%- do columns.append('`' ~ column_name ~ '` string') -%}
+            {%- endfor -%}
+            {%- do run_query('create table ' ~ table ~ '__unparseable (' ~ columns | join(', ')
+                ~ ', _corrupt_record string) using csv options (' ~ options
+                ~ ", mode 'PERMISSIVE', columnNameOfCorruptRecord '_corrupt_record')") -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
 
 
-{% macro raw_source(table_name, source_name='canonical') %}
-    {#- source() is always called so lineage shows the file even when it is absent. -#}
+{% macro raw_encoding() %}
+    {#- The encoding every reader decodes the raw files with (var raw_encoding): the three that
+        DuckDB reads without its encodings extension, so both engines accept the same values. -#}
+    {%- set value = (var('raw_encoding', 'utf-8') or 'utf-8') | lower -%}
+    {%- if value not in ['utf-8', 'latin-1', 'utf-16'] -%}
+        {{ exceptions.raise_compiler_error("The var raw_encoding must be one of utf-8, latin-1, utf-16; got '"
+            ~ value ~ "' (Windows-1252 files read as latin-1).") }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
+
+
+{% macro raw_file_delimiter(node) %}
+    {#- The field delimiter of a source's files: meta csv_delimiter (a tab for
+        marketing_campaign), a comma by default. -#}
+    {{ return(raw_source_meta(node).get('csv_delimiter', ',')) }}
+{% endmacro %}
+
+
+{% macro duckdb__raw_file_lines(path, rejects_table=none) -%}
+    {#- The file as lines of text, one column, no quoting: what a text editor shows, so line
+        numbers are the ones a user finds. With rejects_table, lines that do not decode are
+        recorded there (store_rejects) instead of failing the read. -#}
+    read_csv('{{ path | replace("'", "''") }}', header = false, auto_detect = false,
+        columns = {'raw_line': 'varchar'}, delim = chr(0), quote = '', escape = '', strict_mode = false,
+        encoding = '{{ raw_encoding() }}'
+        {%- if rejects_table %}, store_rejects = true, rejects_table = '{{ rejects_table }}',
+        rejects_scan = '{{ rejects_table }}_scans'{% endif %})
+{%- endmacro %}
+
+
+{% macro raw_file_header(path, delimiter) %}
+    {{ return(adapter.dispatch('raw_file_header', 'customer_segmentation')(path, delimiter)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_header(path, delimiter) %}
+    {#- The header's column names, from the first line alone: DuckDB's sniffer gives up on a
+        whole file when one row in its sample has an unclosed quote, so the readers take the
+        names from here and do not sniff. Empty names become column<n>, repeats get _<n>. -#}
+    {%- set rows = run_query('select raw_line from ' ~ duckdb__raw_file_lines(path) ~ ' limit 1').rows -%}
+    {%- set header_line = (rows[0][0] or '') if rows | length > 0 else '' -%}
+    {%- set names = [] -%}
+    {%- for raw_name in header_line.split(delimiter) if header_line.strip() -%}
+        {%- set name = raw_name.strip().strip('"').strip() or 'column' ~ loop.index0 -%}
+        {%- do names.append(name ~ ('_' ~ loop.index0 if name | lower in names | map('lower') else '')) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+{% macro spark__raw_file_header(path, delimiter) %}
+    {#- Spark names the columns when spark__register_raw_files creates the table. -#}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{% macro duckdb__raw_csv_reader(relation, path, header, rejects_table=none) %}
+    {#- The source's read_csv (its external_location) for one file, given the header's columns
+        instead of sniffing them; with rejects_table, records that do not parse are stored
+        there (store_rejects, with their line and raw text) instead of being skipped. -#}
+    {%- set reader = relation | string -%}
+    {%- set sniffing, skipping = 'auto_detect = true', 'ignore_errors = true' -%}
+    {%- if sniffing not in reader or skipping not in reader -%}
+        {{ exceptions.raise_compiler_error("The canonical reader must hold '" ~ sniffing ~ "' and '" ~ skipping
+            ~ "' (external_location in the sources YAML); got " ~ reader) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for name in header -%}
+        {%- do columns.append("'" ~ name | replace("'", "''") ~ "': 'varchar'") -%}
+    {%- endfor -%}
+    {%- set reader = reader.replace(sniffing, 'auto_detect = false, columns = {' ~ columns | join(', ') ~ '}') -%}
+    {%- if rejects_table -%}
+        {%- set reader = reader.replace(skipping, "store_rejects = true, rejects_table = '" ~ rejects_table
+            ~ "', rejects_scan = '" ~ rejects_table ~ "_scans'") -%}
+    {%- endif -%}
+    {#- An alternative file name that exists instead of the preferred one is read by the same
+        reader with its name swapped in (read_csv detects gzip by the extension). -#}
+    {{ return(modules.re.sub("read_csv\\('[^']*'", "read_csv('" ~ path | replace("'", "''") ~ "'", reader, 1)) }}
+{% endmacro %}
+
+
+{% macro raw_source(table_name, source_name='canonical', rejects_table=none) %}
+    {#- source() is always called so lineage shows the file even when it is absent. On DuckDB
+        the reader is the source's read_csv with the header's columns (duckdb__raw_csv_reader);
+        on Spark the table spark__register_raw_files made. -#}
     {%- set relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         {{ return(relation) }}
     {%- endif -%}
     {%- set node = raw_source_node(table_name, source_name) -%}
-    {%- set file_name = raw_file_resolved_name(table_name, source_name) -%}
-    {%- if raw_file_exists(raw_file_path(table_name, source_name)) -%}
-        {%- set preferred = raw_source_meta(node)['raw_file'] -%}
-        {#- The reader names the preferred file; an alternative that exists instead is read by the
-            same reader with its name swapped in (read_csv detects gzip by the extension). -#}
-        {{ return(relation if file_name == preferred else (relation | string).replace(
-            '/' ~ preferred ~ "'", '/' ~ file_name ~ "'")) }}
+    {%- set path = raw_file_path(table_name, source_name) -%}
+    {%- if raw_file_exists(path) -%}
+        {%- if target.type != 'duckdb' -%}
+            {{ return(relation) }}
+        {%- endif -%}
+        {{ return(duckdb__raw_csv_reader(relation, path, raw_file_header(path, raw_file_delimiter(node)), rejects_table)) }}
     {%- endif -%}
     {#- An absent optional file reads as an empty table with the contract's columns. -#}
     {%- set columns = [] -%}
@@ -142,14 +236,23 @@
         {%- set path = raw_file_path(node.name, source_name) -%}
         {%- set is_required = meta.get('is_required', false) -%}
         {%- set candidates = raw_file_candidates(node.name, source_name) -%}
+        {%- set undecodable_line = raw_file_first_undecodable_line(path) if raw_file_exists(path) else none -%}
         {%- if not raw_file_exists(path) -%}
             {%- if is_required -%}
                 {%- do problems.append(meta['raw_file'] ~ ': required file is missing (looked for ' ~ path
                     ~ (' or ' ~ candidates[1:] | join(' or ') if candidates | length > 1 else '') ~ ')') -%}
             {%- endif -%}
+        {%- elif undecodable_line is not none -%}
+            {%- do problems.append(meta['raw_file'] ~ ': not valid ' ~ raw_encoding() ~ ' (first at line '
+                ~ undecodable_line ~ "); set the var raw_encoding to the file's encoding, e.g. --vars"
+                ~ " '{raw_encoding: latin-1}' or make build RAW_ENCODING=latin-1") -%}
         {%- else -%}
             {%- set reader = raw_source(node.name, source_name) -%}
-            {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | map('trim') | list -%}
+            {%- set header = raw_file_header(path, raw_file_delimiter(node)) -%}
+            {%- if header is none -%}
+                {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
+            {%- endif -%}
+            {%- set header = header | map('lower') | map('trim') | list -%}
             {%- set missing = [] -%}
             {%- for column_name in node.columns if column_name | lower not in header -%}
                 {%- do missing.append(column_name) -%}
@@ -163,17 +266,67 @@
             {%- elif missing -%}
                 {%- do problems.append(meta['raw_file'] ~ ': wrong header, missing column(s) ' ~ missing | join(', ')
                     ~ '; the header has ' ~ header | join(', ')) -%}
-            {%- elif is_required and run_query('select 1 from ' ~ reader ~ ' limit 1') | length == 0 -%}
-                {%- do problems.append(meta['raw_file'] ~ ': required file has a header but no rows') -%}
+            {%- elif run_query('select 1 from ' ~ reader ~ ' limit 1') | length == 0 -%}
+                {#- Nothing parsed: a file of unparseable lines stops the build; a header alone
+                    stops it only for a required file. -#}
+                {%- set line_count = raw_file_line_count(path) -%}
+                {%- if line_count > 1 -%}
+                    {%- do problems.append(meta['raw_file'] ~ ': no row could be parsed as CSV (' ~ (line_count - 1)
+                        ~ ' line(s) after the header: fields not matching the header, or an unclosed quote)') -%}
+                {%- elif is_required -%}
+                    {%- do problems.append(meta['raw_file'] ~ ': required file has a header but no rows') -%}
+                {%- endif -%}
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error(
-            'The raw folder ' ~ var('raw_dir') ~ ' breaks the ' ~ source_name ~ ' raw contract (README):\n  - '
+            'The raw folder ' ~ var('raw_dir') ~ ' breaks the ' ~ source_name ~ ' raw contract (docs/raw-contract.md):\n  - '
             ~ problems | join('\n  - ')) }}
     {%- endif -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro raw_file_first_undecodable_line(path) %}
+    {#- The first line of the file that is not valid in raw_encoding, or none; checked before
+        any reader runs, so the build stops with the line instead of DuckDB's stack of SQL. -#}
+    {{ return(adapter.dispatch('raw_file_first_undecodable_line', 'customer_segmentation')(path)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_first_undecodable_line(path) %}
+    {%- if raw_encoding() == 'latin-1' -%}
+        {#- Every byte is a latin-1 character: nothing to check. -#}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- do run_query('drop table if exists raw_encoding_rejects; drop table if exists raw_encoding_rejects_scans') -%}
+    {%- do run_query('select count(*) from ' ~ duckdb__raw_file_lines(path, 'raw_encoding_rejects')) -%}
+    {{ return(run_query("select min(line) from raw_encoding_rejects where error_type = 'INVALID ENCODING'").columns[0].values()[0]) }}
+{% endmacro %}
+
+{% macro spark__raw_file_first_undecodable_line(path) %}
+    {#- Spark's text source keeps a line's bytes as they are, invalid ones included (they only
+        print as U+FFFD), so is_valid_utf8 finds the first bad line; the source keeps lines in
+        file order in monotonically increasing ids. Only UTF-8 is checked (the text source
+        reads nothing else). -#}
+    {%- if raw_encoding() != 'utf-8' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set result = run_query("with lines as (select value, monotonically_increasing_id() as line_id from text.`"
+        ~ path ~ "`), first_bad as (select min(line_id) as line_id from lines where not is_valid_utf8(value))"
+        ~ " select count(lines.line_id) + 1 from first_bad left join lines on lines.line_id < first_bad.line_id"
+        ~ " where first_bad.line_id is not null group by first_bad.line_id") -%}
+    {{ return(result.columns[0].values()[0] if result | length > 0 else none) }}
+{% endmacro %}
+
+
+{% macro raw_file_line_count(path) %}
+    {#- Lines of text in the file, header included, for telling an unparseable file from an
+        empty one. -#}
+    {%- if target.type == 'duckdb' -%}
+        {{ return(run_query('select count(*) from ' ~ duckdb__raw_file_lines(path)).columns[0].values()[0]) }}
+    {%- endif -%}
+    {{ return(run_query('select count(*) from text.`' ~ path ~ '`').columns[0].values()[0]) }}
 {% endmacro %}
 
 

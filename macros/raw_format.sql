@@ -9,10 +9,10 @@
     {{ return({
         'canonical': ['customers', 'order_lines', 'products', 'web_sessions', 'marketing_events',
             'support_tickets', 'survey_responses', 'product_reviews', 'exchange_rates',
-            'raw_file_row_counts'],
-        'online_retail': ['customers', 'order_lines', 'raw_file_row_counts'],
+            'raw_file_row_counts', 'unparseable_rows'],
+        'online_retail': ['customers', 'order_lines', 'raw_file_row_counts', 'unparseable_rows'],
         'marketing_campaign': ['customers', 'customer_households', 'customer_summaries',
-            'customer_category_spend', 'raw_file_row_counts'],
+            'customer_category_spend', 'raw_file_row_counts', 'unparseable_rows'],
     }) }}
 {% endmacro %}
 

@@ -32,6 +32,10 @@ kept_customers as (
 
 {% endif -%}
 
+unparseable_rows as (
+    select * from {{ staged('unparseable_rows') }}
+),
+
 quarantine_reasons as (
     select * from {{ ref('quarantine_reasons') }}
 ),
@@ -85,11 +89,25 @@ issues as (
         where not is_rejected
     )
 
-    {% if not loop.last or 'customers' in raw_tables %}union all{% endif %}
+    union all
 
     {% endfor -%}
 
+    {# Records no reader could parse: one row per distinct raw text, counting its copies; the
+       key is the record's number in the file (DuckDB only: Spark numbers nothing). #}
+    select
+        source_file,
+        coalesce('record ' || cast(first_record_number as {{ dbt.type_string() }}), '') as record_key,
+        'unparseable_row' as reason_code,
+        null as column_name,
+        'unparseable_row' as all_reason_codes,
+        raw_row_count as affected_row_count,
+        raw_record
+    from unparseable_rows
+
     {% if 'customers' in raw_tables -%}
+    union all
+
     {# Birth years are checked against the as-of year, which staging does not know. #}
     select
         '{{ raw_file_name('customers', raw_format) }}' as source_file,

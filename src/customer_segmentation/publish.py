@@ -169,25 +169,31 @@ def prepare_work_copy(paths: Paths) -> list[str]:
     paths.work.parent.mkdir(parents=True)
     carried = []
     with duckdb.connect(str(paths.work)) as work:
-        if not paths.published.exists():
-            return carried
-        work.execute(f"attach '{paths.published}' as published (read_only)")
-        present = {
-            (schema, name)
-            for schema, name in work.execute(
-                "select schema_name, table_name from duckdb_tables() "
-                "where database_name = 'published'"
-            ).fetchall()
-        }
-        for schema, name in sorted(present):
-            if name in CARRIED_TABLES:
-                work.execute(f'create schema if not exists "{schema}"')
-                work.execute(
-                    f'create table "{schema}"."{name}" as '
-                    f'select * from published."{schema}"."{name}"'
-                )
-                carried.append(f"{schema}.{name}")
-        work.execute("detach published")
+        if paths.published.exists():
+            carried = _carry_tables(work, paths.published)
+        # Before dbt runs, so the view stg_warehouse__build_manifest reads the live table.
+        ensure_manifest_table(work)
+    return carried
+
+
+def _carry_tables(work: duckdb.DuckDBPyConnection, published: Path) -> list[str]:
+    """Copy CARRIED_TABLES from the published file into the work copy; returns their names."""
+    carried = []
+    work.execute(f"attach '{published}' as published (read_only)")
+    present = {
+        (schema, name)
+        for schema, name in work.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'published'"
+        ).fetchall()
+    }
+    for schema, name in sorted(present):
+        if name in CARRIED_TABLES:
+            work.execute(f'create schema if not exists "{schema}"')
+            work.execute(
+                f'create table "{schema}"."{name}" as select * from published."{schema}"."{name}"'
+            )
+            carried.append(f"{schema}.{name}")
+    work.execute("detach published")
     return carried
 
 
@@ -258,22 +264,28 @@ def _project_version() -> str | None:
     return None
 
 
+def ensure_manifest_table(work: duckdb.DuckDBPyConnection) -> None:
+    """main.build_manifest with every column of MANIFEST_COLUMNS: created, or given the columns
+    a newer version added."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in MANIFEST_COLUMNS.items())
+    work.execute(f"create table if not exists main.build_manifest ({columns})")
+    present = {
+        name
+        for (name,) in work.execute(
+            "select column_name from duckdb_columns() "
+            "where schema_name = 'main' and table_name = 'build_manifest'"
+        ).fetchall()
+    }
+    for name, kind in MANIFEST_COLUMNS.items():
+        if name not in present:
+            work.execute(f"alter table main.build_manifest add column {name} {kind}")
+
+
 def record_build(paths: Paths, row: dict) -> None:
     """Append this build's row to main.build_manifest in the work copy (created, or given the
     columns a newer version added, as needed), then checkpoint so the file stands alone."""
-    columns = ", ".join(f"{name} {kind}" for name, kind in MANIFEST_COLUMNS.items())
     with duckdb.connect(str(paths.work)) as work:
-        work.execute(f"create table if not exists main.build_manifest ({columns})")
-        present = {
-            name
-            for (name,) in work.execute(
-                "select column_name from duckdb_columns() "
-                "where schema_name = 'main' and table_name = 'build_manifest'"
-            ).fetchall()
-        }
-        for name, kind in MANIFEST_COLUMNS.items():
-            if name not in present:
-                work.execute(f"alter table main.build_manifest add column {name} {kind}")
+        ensure_manifest_table(work)
         [(as_of_date,)] = work.execute(
             "select max(as_of_date) from main_intermediate.int_as_of_date"
         ).fetchall()

@@ -157,5 +157,12 @@ def test_failed_killed_and_concurrent_builds_leave_the_published_warehouse_as_it
     assert after["customer_segments"] > before["customer_segments"]
     rows = _manifest_rows(db)
     assert [raw for _, raw in rows] == [str(minimal), str(other_raw)]
+    # The staging view reads the live table, the row appended after dbt build included.
+    with duckdb.connect(str(db), read_only=True) as connection:
+        staged = connection.execute(
+            "select build_id, raw_dir from main_staging.stg_warehouse__build_manifest "
+            "order by published_at"
+        ).fetchall()
+    assert staged == rows
     assert not (db.parent / ".building").exists()
     assert not db.with_name(db.name + ".lock").exists()
