@@ -51,17 +51,18 @@ REPORTS_DIR := reports
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
-	export backfill bench evaluate test test-spark browser lint clean
+	export backfill bench evaluate test test-fast test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
 	@echo "make test    run every test (pytest, dbt builds, docs check, browser check, SQL lint)"
+	@echo "make test-fast   ruff, unit tests and the shared demo build's checks (a few minutes)"
 	@echo "make docs    the docs site as one file, target/static_index.html (after make build)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
 	@echo "make bench   the scale benchmark (100k and 1M customers; about 17 minutes here) into bench/results/"
-	@echo "make evaluate   the segments against planted answers and naive baselines (~15 min) into bench/results/"
+	@echo "make evaluate   the segments against planted answers and naive baselines (25-40 min) into bench/results/"
 	@echo "make build TARGET=spark   the same warehouse on Spark (local[2]; needs Java 17)"
 	@echo "make test-spark   the fixture on Spark, every dbt test, and the DuckDB/Spark parity test"
 	@echo "variables: RAW_DIR RAW_FORMAT RAW_ENCODING DUCKDB_PATH AS_OF_DATE SEGMENT_MODE SEGMENT_COUNT DEMO_CUSTOMERS"
@@ -192,8 +193,8 @@ evaluate: venv
 	$(BIN)/python -m customer_segmentation.evaluation.run --out bench/results
 
 test: venv browser
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench python_models
+	$(BIN)/ruff format --check src bench python_models
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint
 	@if [ "$$CI" = "true" ] || $(MAKE) --no-print-directory -s java-17 >/dev/null 2>&1; then \
@@ -222,6 +223,15 @@ test-spark: venv
 		SPARK_DIR="$(SPARK_TEST_DIR)/spark"
 	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py \
 		src/tests/test_spark_raw_file_formats.py
+
+# The contributor's loop (CONTRIBUTING.md): ruff, the unit tests and the modules that read the
+# one shared demo build (figures, report), in a few minutes. Every test that builds a warehouse
+# of its own is marked dbt and left to make test; sqlfluff runs on changed files through
+# pre-commit.
+test-fast: venv
+	$(BIN)/ruff check src bench python_models
+	$(BIN)/ruff format --check src bench python_models
+	$(BIN)/python -m pytest -m "not dbt and not spark"
 
 # Chromium for the browser check, from the OS packages. In CI (CI=true, root) it is installed
 # when missing, and the check then must run; elsewhere a missing Chromium only skips it.

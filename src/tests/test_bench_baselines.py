@@ -24,6 +24,9 @@ from conftest import PROJECT_DIR, Build, assert_succeeded, run_dbt
 
 from customer_segmentation.demo_data import generate
 
+# A second build of its own and three baseline processes: make test, not make test-fast.
+pytestmark = pytest.mark.dbt
+
 BENCH_DIR = PROJECT_DIR / "bench"
 MARTS = ("customer_rfm", "customer_engagement")
 CLEAN_AS_OF_DATE = "2024-07-01"

@@ -68,7 +68,7 @@ def test_every_figure_has_a_title_a_caption_and_a_known_section():
 def test_docs_show_figures_that_the_plots_command_writes():
     """The landing page's images are figures of the registry, in the folder dbt copies."""
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
-    assert project["asset-paths"] == ["reports/figures"]
+    assert "reports/figures" in project["asset-paths"]
     overview = (PROJECT_DIR / "models" / "overview.md").read_text()
     shown = re.findall(r"!\[[^\]]*\]\((reports/figures/[^)]+)\)", overview)
     assert shown, "the landing page shows no figure"

@@ -117,37 +117,25 @@ def _assert_stops_before_any_model(build: Build, message: str) -> None:
     ) == [(0,)]
 
 
-def test_latin1_read_as_utf8_stops_naming_file_line_and_var(tmp_path):
-    build = build_warehouse(_copy(tmp_path, LATIN1), tmp_path / "build")
-    _assert_stops_before_any_model(
-        build,
-        "customers.csv: not valid utf-8 (first at line 3); set the var raw_encoding to the"
-        " file's encoding, e.g. --vars '{raw_encoding: latin-1}' or make build"
-        " RAW_ENCODING=latin-1",
-    )
-
-
-def test_semicolon_delimited_file_stops_naming_file_and_header(tmp_path):
-    raw_dir = _copy(tmp_path, LATIN1)
+def test_folder_that_cannot_be_read_stops_naming_each_file(tmp_path):
+    """Three files broken three ways, read as UTF-8: one build, every problem in its message."""
+    raw_dir = _copy(tmp_path, LATIN1)  # customers.csv stays Latin-1
     path = raw_dir / "order_lines.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
-    build = build_warehouse(raw_dir, tmp_path / "build", extra_vars={"raw_encoding": "latin-1"})
-    _assert_stops_before_any_model(
-        build, "order_lines.csv: wrong header, missing column(s) order_id, line_number"
-    )
-    assert "the header has order_id;line_number;customer_id" in build.result.stdout
-
-
-def test_file_of_which_nothing_parses_stops_naming_it(tmp_path):
-    raw_dir = _copy(tmp_path, LATIN1)
+    path.write_text(path.read_text(encoding="latin-1").replace(",", ";"), encoding="utf-8")
     (raw_dir / "products.csv").write_text(
         "product_id,product_name,category,brand,unit_cost\nSKU1,a,b,c,d,e\nSKU2\n",
         encoding="utf-8",
     )
-    build = build_warehouse(raw_dir, tmp_path / "build", extra_vars={"raw_encoding": "latin-1"})
-    _assert_stops_before_any_model(
-        build, "products.csv: no row could be parsed as CSV (2 line(s) after the header"
-    )
+    build = build_warehouse(raw_dir, tmp_path / "build")
+    for message in (
+        "customers.csv: not valid utf-8 (first at line 3); set the var raw_encoding to the"
+        " file's encoding, e.g. --vars '{raw_encoding: latin-1}' or make build"
+        " RAW_ENCODING=latin-1",
+        "order_lines.csv: wrong header, missing column(s) order_id, line_number",
+        "the header has order_id;line_number;customer_id",
+        "products.csv: no row could be parsed as CSV (2 line(s) after the header",
+    ):
+        _assert_stops_before_any_model(build, message)
 
 
 def test_unknown_raw_encoding_is_a_clear_error(tmp_path):

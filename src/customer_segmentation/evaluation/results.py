@@ -29,15 +29,16 @@ class Result:
     baseline_all_features_ari: float | None = None
     baseline_log_rfm_ari: float | None = None
     selection_reason: str = ""
+    plan_row: int | None = None
     segments: list[dict] = field(default_factory=list)
 
 
 def summary(results: list[Result]) -> pd.DataFrame:
-    """Per labelled set (generator x size): means over seeds and the margin over the better
-    baseline; per public set: what the warehouse chose."""
+    """Per labelled set (one PLANS row: generator, size, seeds): means over seeds and the
+    margin over the better baseline; per public set: what the warehouse chose."""
     frame = pd.DataFrame([asdict(r) for r in results]).drop(columns=["segments"])
     labelled = frame[frame["warehouse_ari"].notna()]
-    grouped = labelled.groupby(["generator", "customers"], sort=False).agg(
+    grouped = labelled.groupby(["plan_row", "generator", "customers"], sort=False).agg(
         seeds=("seed", lambda s: ", ".join(str(int(x)) for x in s)),
         true_k=("true_k", lambda s: ", ".join(str(int(x)) for x in s)),
         chosen_k=("chosen_k", lambda s: ", ".join(str(int(x)) for x in s)),
