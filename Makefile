@@ -125,13 +125,13 @@ build-duckdb: venv $(if $(RAW_DIR),,demo)
 SPARK_RAW_DIR := $(if $(findstring ://,$(EFFECTIVE_RAW_DIR)),$(EFFECTIVE_RAW_DIR),$(abspath $(EFFECTIVE_RAW_DIR)))
 SPARK_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),$(SEGMENT_MODE))'
 SPARK_FIT_VARS := --target spark --vars '$(call dbt_vars,$(SPARK_RAW_DIR),fit)'
-SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark_fit
+SPARK_FIT := $(SPARK_ENV) $(BIN)/python -m customer_segmentation.spark
 build-spark: spark-venv $(if $(RAW_DIR),,demo)
 	$(SPARK_DBT) seed --full-refresh $(SPARK_VARS)
 	$(SPARK_DBT) run --select $(SPARK_FIT_INPUTS) $(SPARK_VARS)
 	$(SPARK_FIT) $(if $(filter assign,$(SEGMENT_MODE)),--skip-segmentation)
 	$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_VARS)
-	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(SPARK_ENV) $(BIN)/python -m customer_segmentation.drift --spark; then \
+	@if [ "$(SEGMENT_MODE)" = "assign" ] && ! $(SPARK_ENV) $(BIN)/python -m customer_segmentation.history.drift --spark; then \
 		echo "The stored segments are stale (segment_drift): refitting"; \
 		$(SPARK_FIT) && \
 		$(SPARK_DBT) run --exclude $(SPARK_FIT_INPUTS) $(SPARK_FIT_VARS) && \
@@ -172,7 +172,7 @@ backfill: venv $(if $(RAW_DIR),,demo)
 	$(DBT) seed --vars '$(DBT_VARS)'
 	$(BIN)/python -m customer_segmentation.backfill --from $(FROM) --to $(TO) --step $(STEP) \
 		--raw-dir "$(EFFECTIVE_RAW_DIR)" --raw-format $(RAW_FORMAT) --db "$(DUCKDB_PATH)"
-	$(BIN)/python -m customer_segmentation.history_figures --db "$(DUCKDB_PATH)" --out reports/figures
+	$(BIN)/python -m customer_segmentation.history.figures --db "$(DUCKDB_PATH)" --out reports/figures
 
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv

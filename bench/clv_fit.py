@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 import time
 
-from customer_segmentation import clv
-from customer_segmentation.clv_data import simulate_customers
+from customer_segmentation.predicted_value.bgnbd import fit_bgnbd
+from customer_segmentation.predicted_value.clv_data import simulate_customers
+from customer_segmentation.predicted_value.gamma_gamma import fit_gamma_gamma
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
 
@@ -19,11 +20,11 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         customers = simulate_customers(n, seed=1, **PUBLISHED)
         start = time.perf_counter()
-        bgnbd = clv.fit_bgnbd(customers.frequency, customers.recency, customers.age)
+        bgnbd = fit_bgnbd(customers.frequency, customers.recency, customers.age)
         bgnbd_s = time.perf_counter() - start
         repeat = (customers.frequency > 0) & (customers.monetary_value > 0)
         start = time.perf_counter()
-        clv.fit_gamma_gamma(customers.frequency[repeat], customers.monetary_value[repeat])
+        fit_gamma_gamma(customers.frequency[repeat], customers.monetary_value[repeat])
         gamma_gamma_s = time.perf_counter() - start
         print(
             f"customers={n} bgnbd_fit_s={bgnbd_s:.2f} gamma_gamma_fit_s={gamma_gamma_s:.2f} "

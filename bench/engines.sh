@@ -57,7 +57,7 @@ export DBT_TARGET_PATH="$work_dir/target-spark" DBT_LOG_PATH="$work_dir/target-s
 spark=(--target spark --vars "$vars")
 step spark seed $bin/dbt seed --full-refresh "${spark[@]}"
 step spark models_before_fits $bin/dbt run --select "${fit_inputs[@]}" "${spark[@]}"
-step spark fits $bin/python -m customer_segmentation.spark_fit
+step spark fits $bin/python -m customer_segmentation.spark
 step spark other_models $bin/dbt run --exclude "${fit_inputs[@]}" "${spark[@]}"
 step spark tests $bin/dbt test "${spark[@]}"
 

@@ -21,7 +21,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from customer_segmentation import publish  # noqa: E402
+from customer_segmentation.publish.manifest import raw_fingerprint  # noqa: E402
+from customer_segmentation.publish.work_copy import Paths, prepare_work_copy, publish  # noqa: E402
 
 
 def _mb(path: Path) -> float:
@@ -42,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         shutil.copyfile(args.db, published)
         copy_seconds = time.perf_counter() - start
-        paths = publish.Paths.for_database(published)
+        paths = Paths.for_database(published)
 
         start = time.perf_counter()
-        carried = publish.prepare_work_copy(paths)
+        carried = prepare_work_copy(paths)
         carry_seconds = time.perf_counter() - start
         with duckdb.connect(str(paths.work), read_only=True) as work:
             carried_rows = {
@@ -54,12 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         work_mb = _mb(paths.work)
 
         start = time.perf_counter()
-        fingerprint, files, size = publish.raw_fingerprint(args.raw_dir)
+        fingerprint, files, size = raw_fingerprint(args.raw_dir)
         fingerprint_seconds = time.perf_counter() - start
 
         # The rename publish does, with the work copy standing in for a finished build.
         shutil.copyfile(args.db, paths.work)
-        rename_seconds = publish.publish(paths)
+        rename_seconds = publish(paths)
 
         warehouse_mb = _mb(args.db)
         print(f"warehouse {args.db}: {warehouse_mb:,.0f} MB")

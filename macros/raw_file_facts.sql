@@ -61,6 +61,11 @@
         of a raw file that cannot be read as CSV (too many or too few fields, an unclosed
         quote), with its raw text; the readers skip such records, quarantine reports them. -#}
     {%- set raw_tables = raw_tables() -%}
+    {#- The files are read in run_query() calls dbt does not see when it parses: naming each
+        source here puts the raw files upstream of the model in the lineage. -#}
+    {%- for table_name in raw_tables -%}
+        {%- do source(source_name, table_name) -%}
+    {%- endfor %}
     with
 
     {% for table_name in raw_tables %}

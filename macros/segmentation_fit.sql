@@ -20,7 +20,7 @@
 {% macro fitted_table(model_name) %}
     {#- What a Python model (python_models/) wrote. On DuckDB the model itself; on Spark, where
         dbt-spark's session method runs no Python models, the same table written by
-        `python -m customer_segmentation.spark_fit`, declared as the source python_fits. -#}
+        `python -m customer_segmentation.spark`, declared as the source python_fits. -#}
     {{ return(adapter.dispatch('fitted_table', 'customer_segmentation')(model_name)) }}
 {% endmacro %}
 

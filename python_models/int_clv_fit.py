@@ -1,7 +1,7 @@
 """The build's BG/NBD and Gamma-Gamma fits (production and holdout evaluation), once each.
 Inputs come from SQL (int_clv_calibration_summaries); settings are the project's clv_* vars."""
 
-from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
 
 
 def model(dbt, session):

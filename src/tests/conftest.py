@@ -17,9 +17,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from customer_segmentation import clv_data
 from customer_segmentation.demo_data import generate
 from customer_segmentation.plots import FigureManifest, write_figures
+from customer_segmentation.predicted_value import clv_data
 from customer_segmentation.report import render_report
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

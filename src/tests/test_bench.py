@@ -9,24 +9,37 @@ import sys
 
 import pytest
 
-from customer_segmentation import bench
+from customer_segmentation.bench.results import (
+    TABLE_END,
+    TABLE_START,
+    markdown,
+    target_checks,
+    update_docs_page,
+)
+from customer_segmentation.bench.steps import (
+    SizeRun,
+    Step,
+    measure,
+    rfm_engagement_nodes,
+    status_of,
+)
 
 
 def test_measure_reports_the_peak_memory_of_the_child_process_not_of_the_runner(tmp_path):
     allocate = "buffer = bytearray(300 * 1024 * 1024); buffer[::4096] = b'x' * len(buffer[::4096])"
-    measured = bench.measure([sys.executable, "-c", allocate], log_path=tmp_path / "child.log")
+    measured = measure([sys.executable, "-c", allocate], log_path=tmp_path / "child.log")
     assert measured.returncode == 0
     assert measured.peak_rss_mb >= 300
     assert measured.wall_s > 0
-    assert bench.status_of(measured) == "ok"
+    assert status_of(measured) == "ok"
 
 
 def test_a_failing_step_is_recorded_with_its_exit_code_and_its_output_kept(tmp_path):
     log_path = tmp_path / "fails.log"
-    measured = bench.measure(
+    measured = measure(
         [sys.executable, "-c", "import sys; print('the reason'); sys.exit(3)"], log_path=log_path
     )
-    assert bench.status_of(measured) == "failed (exit 3)"
+    assert status_of(measured) == "failed (exit 3)"
     assert "the reason" in log_path.read_text()
 
 
@@ -50,7 +63,7 @@ def test_rfm_engagement_nodes_are_the_models_upstream_of_the_two_marts(tmp_path)
             f"{model}customer_segments": [f"{model}customer_rfm"],
         },
     )
-    found = bench.rfm_engagement_nodes(tmp_path)
+    found = rfm_engagement_nodes(tmp_path)
     assert found == {
         f"{model}{name}"
         for name in (
@@ -66,7 +79,7 @@ def test_rfm_engagement_nodes_are_the_models_upstream_of_the_two_marts(tmp_path)
 
 
 def step(name, customers, wall_s, peak=1000.0, status="ok"):
-    return bench.Step(
+    return Step(
         name,
         customers,
         customers * 10,
@@ -79,7 +92,7 @@ def step(name, customers, wall_s, peak=1000.0, status="ok"):
 
 
 def runs_with(large_build_s=200.0, large_pandas_s=180.0, large_clustering_s=50.0):
-    small = bench.SizeRun(100_000, 1_000_000)
+    small = SizeRun(100_000, 1_000_000)
     small.steps = [
         step("plain_floor", 100_000, 2.0),
         step("floor_duckdb", 100_000, 5.0),
@@ -88,7 +101,7 @@ def runs_with(large_build_s=200.0, large_pandas_s=180.0, large_clustering_s=50.0
         step("dbt_rfm_engagement", 100_000, 6.0),
         step("clustering", 100_000, 10.0),
     ]
-    large = bench.SizeRun(1_000_000, 10_000_000)
+    large = SizeRun(1_000_000, 10_000_000)
     large.steps = [
         step("plain_floor", 1_000_000, 25.0),
         step("floor_duckdb", 1_000_000, 50.0),
@@ -105,7 +118,7 @@ def verdicts(checks):
 
 
 def test_targets_are_judged_at_the_largest_size_against_the_plain_floor_of_that_size():
-    checks = bench.target_checks(runs_with())
+    checks = target_checks(runs_with())
     by_target = {check["target"]: check for check in checks}
     assert by_target["dbt_rfm_engagement / plain_floor"]["measured"] == 2.4
     assert by_target["dbt_build / plain_floor"]["measured"] == 8.0
@@ -117,7 +130,7 @@ def test_targets_are_judged_at_the_largest_size_against_the_plain_floor_of_that_
 
 
 def test_missed_targets_say_so():
-    checks = verdicts(bench.target_checks(runs_with(400.0, 100.0, 130.0)))
+    checks = verdicts(target_checks(runs_with(400.0, 100.0, 130.0)))
     assert checks["dbt_build / plain_floor"] is False
     assert checks["clustering wall"] is False
     # 10x the customers in 13x (clustering) and 20x (build) the time: both over 12x.
@@ -128,7 +141,7 @@ def test_missed_targets_say_so():
 def test_a_step_that_did_not_finish_is_not_measured_rather_than_met():
     runs = runs_with()
     runs[1].steps[3] = step("dbt_build", 1_000_000, 100.0, status="killed by signal 9")
-    checks = verdicts(bench.target_checks(runs))
+    checks = verdicts(target_checks(runs))
     assert checks["dbt_build / plain_floor"] is None
 
 
@@ -140,21 +153,21 @@ def test_markdown_table_has_one_row_per_step_and_the_machine(tmp_path):
         "platform": "Linux",
         "versions": {"duckdb": "2.0.1", "dbt-core": "1.11.16"},
     }
-    table = bench.markdown(runs, bench.target_checks(runs), info, "2026-11-26")
+    table = markdown(runs, target_checks(runs), info, "2026-11-26")
     assert "2 cores, 23.5 GiB RAM" in table
     floor_row = "| floor_duckdb | 1,000,000 | 10,000,000 | 50.0 | 1,000 |  |  | ok | 0.5 -> 1.0 |"
     assert floor_row in table
     assert table.count("| dbt_build |") == 2
     page = tmp_path / "benchmarks.md"
-    page.write_text(f"intro\n{bench.TABLE_START}\nold table\n{bench.TABLE_END}\nafter\n")
-    bench.update_docs_page(page, table)
+    page.write_text(f"intro\n{TABLE_START}\nold table\n{TABLE_END}\nafter\n")
+    update_docs_page(page, table)
     text = page.read_text()
     assert "old table" not in text and "| clustering | 100,000 |" in text
-    assert text.startswith("intro\n") and text.endswith(f"{bench.TABLE_END}\nafter\n")
+    assert text.startswith("intro\n") and text.endswith(f"{TABLE_END}\nafter\n")
 
 
 def test_update_docs_page_refuses_a_page_without_the_markers(tmp_path):
     page = tmp_path / "benchmarks.md"
     page.write_text("no markers")
     with pytest.raises(SystemExit, match="bench:start"):
-        bench.update_docs_page(page, "table")
+        update_docs_page(page, "table")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_succeeded, build_warehouse
 
-from customer_segmentation.clv_data import write_cdnow_raw_folder
+from customer_segmentation.predicted_value.clv_data import write_cdnow_raw_folder
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 

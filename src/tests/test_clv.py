@@ -1,9 +1,10 @@
-"""BG/NBD and Gamma-Gamma (customer_segmentation.clv) checked against the papers' CDNOW
-estimates, against the models' own definitions, and on customers simulated from known
+"""BG/NBD and Gamma-Gamma (customer_segmentation.predicted_value) checked against the papers'
+CDNOW estimates, against the models' own definitions, and on customers simulated from known
 parameters.
 
 The CDNOW sample comes from the lifetimes wheel on PyPI, downloaded once into pytest's cache
-(see customer_segmentation.clv_data); those tests skip, saying why, when it cannot be had.
+(see customer_segmentation.predicted_value.clv_data); those tests skip, saying why, when it
+cannot be had.
 """
 
 from __future__ import annotations
@@ -16,7 +17,29 @@ import pandas as pd
 import pytest
 from scipy import integrate, optimize, special
 
-from customer_segmentation import clv, clv_data
+from customer_segmentation.predicted_value import clv_data
+from customer_segmentation.predicted_value.bgnbd import (
+    BgNbdFit,
+    _aggregate,
+    _bgnbd_objective,
+    expected_purchases,
+    expected_purchases_new_customer,
+    fit_bgnbd,
+    probability_alive,
+)
+from customer_segmentation.predicted_value.clv import predicted_clv
+from customer_segmentation.predicted_value.gamma_gamma import (
+    GammaGammaFit,
+    _gamma_gamma_objective,
+    _GammaGammaData,
+    conditional_expected_average_spend,
+    fit_gamma_gamma,
+)
+from customer_segmentation.predicted_value.likelihood import _as_float_arrays
+from customer_segmentation.predicted_value.summary import (
+    check_sufficiency,
+    summary_from_transactions,
+)
 
 CALIBRATION_AS_OF = "1997-10-01"  # calibration = purchases to 1997-09-30 (weeks 1-39)
 HOLDOUT_END = "1998-07-01"  # holdout = 1997-10-01 .. 1998-06-30 (weeks 40-78)
@@ -28,19 +51,19 @@ PUBLISHED = dict(r=0.243, alpha=4.414, a=0.793, b=2.426, p=6.25, q=3.74, v=15.44
 _META = dict(log_likelihood=math.nan, n_customers=0, converged=True, iterations=0, message="")
 
 
-def _bgnbd(r: float, alpha: float, a: float, b: float) -> clv.BgNbdFit:
+def _bgnbd(r: float, alpha: float, a: float, b: float) -> BgNbdFit:
     """A fit with given parameters, to test the formulas apart from the optimiser."""
-    return clv.BgNbdFit(r=r, alpha=alpha, a=a, b=b, **_META)
+    return BgNbdFit(r=r, alpha=alpha, a=a, b=b, **_META)
 
 
 @pytest.fixture
-def published_fit() -> clv.BgNbdFit:
+def published_fit() -> BgNbdFit:
     return _bgnbd(PUBLISHED["r"], PUBLISHED["alpha"], PUBLISHED["a"], PUBLISHED["b"])
 
 
 @pytest.fixture(scope="session")
 def cdnow_summary(cdnow) -> pd.DataFrame:
-    return clv.summary_from_transactions(
+    return summary_from_transactions(
         cdnow,
         customer_col="customer_index",
         date_col="date",
@@ -50,9 +73,9 @@ def cdnow_summary(cdnow) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def cdnow_bgnbd(cdnow_summary) -> clv.BgNbdFit:
+def cdnow_bgnbd(cdnow_summary) -> BgNbdFit:
     s = cdnow_summary
-    return clv.fit_bgnbd(s["frequency"], s["recency"], s["age"])
+    return fit_bgnbd(s["frequency"], s["recency"], s["age"])
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +136,7 @@ def test_gamma_gamma_reproduces_the_iso_value_paper(cdnow_summary):
     """946 repeat customers; the monetary value is the mean spend per repeat purchase DAY.
     (Per transaction line the same data give p=6.20, q=3.82, v=15.59: not the paper's.)"""
     s = cdnow_summary
-    fit = clv.fit_gamma_gamma(s["frequency"], s["monetary_value"])
+    fit = fit_gamma_gamma(s["frequency"], s["monetary_value"])
     assert fit.converged, fit.message
     assert (fit.n_customers, fit.n_excluded) == (946, 1411)
     assert (round(fit.p, 2), round(fit.q, 2), round(fit.v, 2)) == (
@@ -129,7 +152,7 @@ def test_cdnow_holdout_purchases_are_in_the_right_range(cdnow, cdnow_summary, cd
     this, so only the order of magnitude is asserted; the simulation test below checks the
     formula itself to 2%."""
     s = cdnow_summary
-    predicted = clv.expected_purchases(cdnow_bgnbd, 39.0, s["frequency"], s["recency"], s["age"])
+    predicted = expected_purchases(cdnow_bgnbd, 39.0, s["frequency"], s["recency"], s["age"])
     holdout = cdnow[(cdnow["date"] >= CALIBRATION_AS_OF) & (cdnow["date"] < HOLDOUT_END)]
     actual = len(holdout.drop_duplicates(["customer_index", "date"]))
     assert actual == 1882
@@ -143,8 +166,8 @@ def test_simulated_100k_customers_recover_parameters_and_holdout(simulated):
     """Fits 100,000 customers (aggregated to distinct triples) and checks the estimates, the
     conditional forecast against the simulated holdout, and CLV plumbing at scale."""
     sim = simulated
-    bgnbd = clv.fit_bgnbd(sim.frequency, sim.recency, sim.age)
-    gamma_gamma = clv.fit_gamma_gamma(sim.frequency, sim.monetary_value)
+    bgnbd = fit_bgnbd(sim.frequency, sim.recency, sim.age)
+    gamma_gamma = fit_gamma_gamma(sim.frequency, sim.monetary_value)
     assert bgnbd.converged, bgnbd.message
     assert gamma_gamma.converged, gamma_gamma.message
     for name in ("r", "alpha", "a", "b"):
@@ -154,9 +177,9 @@ def test_simulated_100k_customers_recover_parameters_and_holdout(simulated):
     assert mean_spend == pytest.approx(
         PUBLISHED["p"] * PUBLISHED["v"] / (PUBLISHED["q"] - 1.0), rel=0.03
     )
-    predicted = clv.expected_purchases(bgnbd, 39.0, sim.frequency, sim.recency, sim.age)
+    predicted = expected_purchases(bgnbd, 39.0, sim.frequency, sim.recency, sim.age)
     assert predicted.sum() == pytest.approx(sim.holdout_purchases.sum(), rel=0.02)
-    value = clv.predicted_clv(
+    value = predicted_clv(
         bgnbd, gamma_gamma, sim.frequency, sim.recency, sim.age, sim.monetary_value
     )
     assert np.isfinite(value).all() and (value >= 0).all()
@@ -164,7 +187,7 @@ def test_simulated_100k_customers_recover_parameters_and_holdout(simulated):
 
 def test_unconditional_expectation_matches_simulated_calibration_counts(published_fit):
     sim = clv_data.simulate_customers(50_000, seed=3, day_resolution=False, **PUBLISHED)
-    expected = clv.expected_purchases_new_customer(published_fit, sim.age).sum()
+    expected = expected_purchases_new_customer(published_fit, sim.age).sum()
     assert expected == pytest.approx(sim.frequency.sum(), rel=0.03)
 
 
@@ -174,17 +197,17 @@ def test_unconditional_expectation_matches_simulated_calibration_counts(publishe
 def test_probability_alive_by_hand():
     fit = _bgnbd(r=1.0, alpha=2.0, a=1.0, b=3.0)
     # 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) = 1 / (1 + 1/4 * (12/6)^3) = 1/3
-    assert clv.probability_alive(fit, 2, 4.0, 10.0) == pytest.approx(1.0 / 3.0)
-    assert clv.probability_alive(fit, 0, 0.0, 10.0) == 1.0  # no repeat purchase: alive
-    assert clv.probability_alive(fit, 3, 10.0, 10.0) == pytest.approx(1.0 / (1.0 + 1.0 / 5.0))
+    assert probability_alive(fit, 2, 4.0, 10.0) == pytest.approx(1.0 / 3.0)
+    assert probability_alive(fit, 0, 0.0, 10.0) == 1.0  # no repeat purchase: alive
+    assert probability_alive(fit, 3, 10.0, 10.0) == pytest.approx(1.0 / (1.0 + 1.0 / 5.0))
     recency = np.linspace(0.5, 10.0, 20)
-    assert (np.diff(clv.probability_alive(fit, 2, recency, 10.0)) > 0).all()
-    assert (np.diff(clv.probability_alive(fit, 2, 4.0, np.linspace(5, 50, 20))) < 0).all()
+    assert (np.diff(probability_alive(fit, 2, recency, 10.0)) > 0).all()
+    assert (np.diff(probability_alive(fit, 2, 4.0, np.linspace(5, 50, 20))) < 0).all()
     # Huge frequency and a long silence: no overflow, just a dead customer.
-    assert clv.probability_alive(fit, 5000, 1.0, 500.0) == pytest.approx(0.0, abs=1e-300)
+    assert probability_alive(fit, 5000, 1.0, 500.0) == pytest.approx(0.0, abs=1e-300)
 
 
-def _posterior_expectation(fit: clv.BgNbdFit, t: float, x: int, t_x: float, age: float) -> float:
+def _posterior_expectation(fit: BgNbdFit, t: float, x: int, t_x: float, age: float) -> float:
     """E[Y(t)] from the model's definition, by 2-D quadrature over (lambda, p): alive with
     likelihood (1-p)^x lambda^x e^(-lambda T), an alive customer expects (1 - e^(-lambda p t))/p
     purchases, everything weighted by the Gamma(r, alpha) x Beta(a, b) prior."""
@@ -215,22 +238,22 @@ def _posterior_expectation(fit: clv.BgNbdFit, t: float, x: int, t_x: float, age:
 @pytest.mark.parametrize(("t", "x", "t_x", "age"), [(10.0, 0, 0.0, 20.0), (26.0, 3, 12.0, 30.0)])
 def test_expected_purchases_matches_the_model_by_quadrature(t, x, t_x, age):
     fit = _bgnbd(r=2.0, alpha=8.0, a=2.0, b=3.0)
-    expected = clv.expected_purchases(fit, t, x, t_x, age)
+    expected = expected_purchases(fit, t, x, t_x, age)
     assert expected == pytest.approx(_posterior_expectation(fit, t, x, t_x, age), rel=1e-6)
 
 
 def test_expected_purchases_is_stable_where_the_direct_formula_breaks(published_fit):
     fit = published_fit
     horizons = np.array([0.0, 1.0, 52.0, 520.0, 1e4, 1e7])
-    heavy = clv.expected_purchases(fit, horizons, 2000, 99.0, 100.0)
+    heavy = expected_purchases(fit, horizons, 2000, 99.0, 100.0)
     assert np.isfinite(heavy).all() and heavy[0] == 0.0
     assert (np.diff(heavy) > 0).all()
     # The direct form 2F1(r+x, b+x; a+b+x-1; z) overflows here (inf * 0); the Euler form is
     # finite and agrees with a 40-digit mpmath evaluation of eq. 10: 843.2786 * P(alive).
     z = 52.0 / (fit.alpha + 100.0 + 52.0)
     assert not np.isfinite(special.hyp2f1(fit.r + 2000, fit.b + 2000, fit.a + fit.b + 1999, z))
-    alive = clv.probability_alive(fit, 2000, 100.0, 100.0)
-    assert clv.expected_purchases(fit, 52.0, 2000, 100.0, 100.0) == pytest.approx(
+    alive = probability_alive(fit, 2000, 100.0, 100.0)
+    assert expected_purchases(fit, 52.0, 2000, 100.0, 100.0) == pytest.approx(
         843.27855556 * alive, rel=1e-6
     )
     # Moderate arguments: Euler form equals the paper's eq. 10 evaluated directly.
@@ -240,40 +263,40 @@ def test_expected_purchases_is_stable_where_the_direct_formula_breaks(published_
         fit.r + x, fit.b + x, fit.a + fit.b + x - 1, z
     )
     paper = (fit.a + fit.b + x - 1) / (fit.a - 1) * bracket
-    paper *= clv.probability_alive(fit, x, t_x, age)
-    assert clv.expected_purchases(fit, t, x, t_x, age) == pytest.approx(paper, rel=1e-10)
+    paper *= probability_alive(fit, x, t_x, age)
+    assert expected_purchases(fit, t, x, t_x, age) == pytest.approx(paper, rel=1e-10)
 
 
 def test_new_customer_expectation_is_conditional_with_no_history(published_fit):
     t = np.array([0.0, 1.0, 39.0, 78.0])
-    unconditional = clv.expected_purchases_new_customer(published_fit, t)
+    unconditional = expected_purchases_new_customer(published_fit, t)
     assert unconditional[0] == 0.0 and (np.diff(unconditional) > 0).all()
-    np.testing.assert_allclose(unconditional, clv.expected_purchases(published_fit, t, 0, 0, 0))
+    np.testing.assert_allclose(unconditional, expected_purchases(published_fit, t, 0, 0, 0))
     # Long-run limit for a > 1: (a+b-1)/(a-1) purchases in a lifetime.
     fit = _bgnbd(r=1.0, alpha=1.0, a=3.0, b=2.0)
-    assert clv.expected_purchases_new_customer(fit, 1e9) == pytest.approx(2.0, rel=1e-4)
+    assert expected_purchases_new_customer(fit, 1e9) == pytest.approx(2.0, rel=1e-4)
 
 
 def test_conditional_spend_by_hand():
-    fit = clv.GammaGammaFit(6.0, 4.0, 15.0, 0.0, 0, 0, True, 0, "")
-    spend = clv.conditional_expected_average_spend(fit, [2, 0, 3, 100], [20.0, 0.0, -5.0, 20.0])
+    fit = GammaGammaFit(6.0, 4.0, 15.0, 0.0, 0, 0, True, 0, "")
+    spend = conditional_expected_average_spend(fit, [2, 0, 3, 100], [20.0, 0.0, -5.0, 20.0])
     # p (v + x m) / (p x + q - 1) = 6 * 55 / 15 = 22; outside the fit: p v / (q - 1) = 30.
     np.testing.assert_allclose(spend[:3], [22.0, 30.0, 30.0])
     assert 20.0 < spend[3] < 20.2  # many purchases: close to the customer's own mean
 
 
 def test_predicted_clv_by_hand(published_fit):
-    spend_fit = clv.GammaGammaFit(6.0, 4.0, 15.0, 0.0, 0, 0, True, 0, "")
+    spend_fit = GammaGammaFit(6.0, 4.0, 15.0, 0.0, 0, 0, True, 0, "")
     args = (published_fit, spend_fit, [2], [20.0], [30.0], [20.0])
     spend = 22.0
-    purchases = clv.expected_purchases(published_fit, 365.0 / 7.0, 2, 20.0, 30.0)
-    undiscounted = clv.predicted_clv(*args, horizon_days=365.0, annual_discount_rate=0.0)
+    purchases = expected_purchases(published_fit, 365.0 / 7.0, 2, 20.0, 30.0)
+    undiscounted = predicted_clv(*args, horizon_days=365.0, annual_discount_rate=0.0)
     assert undiscounted == pytest.approx(purchases * spend)
-    one_step = clv.predicted_clv(*args, horizon_days=365.0, step_days=365.0)
+    one_step = predicted_clv(*args, horizon_days=365.0, step_days=365.0)
     assert one_step == pytest.approx(purchases * spend / 1.1 ** (365.0 / 365.25))
-    monthly = clv.predicted_clv(*args, horizon_days=365.0)
+    monthly = predicted_clv(*args, horizon_days=365.0)
     assert one_step < monthly < undiscounted
-    assert clv.predicted_clv(*args, horizon_days=0.0) == 0.0
+    assert predicted_clv(*args, horizon_days=0.0) == 0.0
 
 
 # ----------------------------------------------------------------------------- optimiser
@@ -281,21 +304,19 @@ def test_predicted_clv_by_hand(published_fit):
 
 def test_gradients_match_finite_differences(simulated):
     sim = simulated
-    data = clv._aggregate(*clv._as_float_arrays(sim.frequency, sim.recency, sim.age))
+    data = _aggregate(*_as_float_arrays(sim.frequency, sim.recency, sim.age))
     for point in (np.log([0.3, 5.0, 0.8, 2.0]), np.log([2.0, 1.0, 3.0, 0.5])):
         error = optimize.check_grad(
-            lambda w: clv._bgnbd_objective(w, data, 0.1)[0],
-            lambda w: clv._bgnbd_objective(w, data, 0.1)[1],
+            lambda w: _bgnbd_objective(w, data, 0.1)[0],
+            lambda w: _bgnbd_objective(w, data, 0.1)[1],
             point,
         )
         assert error < 1e-5
     repeat = sim.frequency > 0
-    spend = clv._GammaGammaData.build(
-        sim.frequency[repeat].astype(float), sim.monetary_value[repeat]
-    )
+    spend = _GammaGammaData.build(sim.frequency[repeat].astype(float), sim.monetary_value[repeat])
     error = optimize.check_grad(
-        lambda w: clv._gamma_gamma_objective(w, spend)[0],
-        lambda w: clv._gamma_gamma_objective(w, spend)[1],
+        lambda w: _gamma_gamma_objective(w, spend)[0],
+        lambda w: _gamma_gamma_objective(w, spend)[1],
         np.log([3.0, 2.0, 20.0]),
     )
     assert error < 1e-5
@@ -303,16 +324,16 @@ def test_gradients_match_finite_differences(simulated):
 
 def test_one_iteration_is_reported_as_not_converged():
     sim = clv_data.simulate_customers(5_000, seed=5, **PUBLISHED)
-    bgnbd = clv.fit_bgnbd(sim.frequency, sim.recency, sim.age, maxiter=1)
+    bgnbd = fit_bgnbd(sim.frequency, sim.recency, sim.age, maxiter=1)
     assert not bgnbd.converged and "NOT CONVERGED" in bgnbd.message
-    spend = clv.fit_gamma_gamma(sim.frequency, sim.monetary_value, maxiter=1)
+    spend = fit_gamma_gamma(sim.frequency, sim.monetary_value, maxiter=1)
     assert not spend.converged and "NOT CONVERGED" in spend.message
 
 
 def test_penalizer_shrinks_parameters():
     sim = clv_data.simulate_customers(5_000, seed=5, **PUBLISHED)
-    plain = clv.fit_bgnbd(sim.frequency, sim.recency, sim.age)
-    shrunk = clv.fit_bgnbd(sim.frequency, sim.recency, sim.age, penalizer=0.1)
+    plain = fit_bgnbd(sim.frequency, sim.recency, sim.age)
+    shrunk = fit_bgnbd(sim.frequency, sim.recency, sim.age, penalizer=0.1)
     assert plain.converged and shrunk.converged
     norm = lambda f: f.r**2 + f.alpha**2 + f.a**2 + f.b**2  # noqa: E731
     assert norm(shrunk) < norm(plain)
@@ -323,10 +344,10 @@ def test_penalizer_shrinks_parameters():
 
 
 def test_sufficiency_gate():
-    assert clv.check_sufficiency([]) == (False, "0 customers; at least 30 are needed")
-    ok, reason = clv.check_sufficiency([0] * 40 + [1] * 9)
+    assert check_sufficiency([]) == (False, "0 customers; at least 30 are needed")
+    ok, reason = check_sufficiency([0] * 40 + [1] * 9)
     assert not ok and reason == "9 repeat customers; at least 10 are needed"
-    ok, reason = clv.check_sufficiency([0] * 20 + [2] * 10)
+    ok, reason = check_sufficiency([0] * 20 + [2] * 10)
     assert ok, reason
 
 
@@ -335,15 +356,15 @@ def test_sufficiency_gate():
     [([], [], []), ([0, 0, 0], [0, 0, 0], [5, 6, 7]), ([1, 0, 2], [3, 0, 4], [5, 6, 7])],
 )
 def test_tiny_data_fits_without_raising_and_is_not_converged(frequency, recency, age):
-    assert not clv.fit_bgnbd(frequency, recency, age).converged
-    assert not clv.fit_gamma_gamma(frequency, [10.0 * f for f in frequency]).converged
+    assert not fit_bgnbd(frequency, recency, age).converged
+    assert not fit_gamma_gamma(frequency, [10.0 * f for f in frequency]).converged
 
 
 def test_inconsistent_summary_is_an_error():
     with pytest.raises(ValueError, match="recency must be between 0 and age"):
-        clv.fit_bgnbd([1], [5.0], [4.0])
+        fit_bgnbd([1], [5.0], [4.0])
     with pytest.raises(ValueError, match="non-negative integer"):
-        clv.fit_bgnbd([1.5], [1.0], [4.0])
+        fit_bgnbd([1.5], [1.0], [4.0])
 
 
 # ----------------------------------------------------------------------------- summary
@@ -369,7 +390,7 @@ def test_summary_from_transactions_by_hand():
             "amount": [5.0, 10.0, 20.0, 7.0, 9.0, 99.0, 1.0, -3.0],
         }
     )
-    summary = clv.summary_from_transactions(
+    summary = summary_from_transactions(
         transactions,
         customer_col="customer",
         date_col="at",
@@ -383,7 +404,7 @@ def test_summary_from_transactions_by_hand():
     np.testing.assert_allclose(summary["recency"], [4.0, 0.0, 0.0])
     np.testing.assert_allclose(summary["age"], [59 / 7, 52 / 7, 38 / 7])
     np.testing.assert_allclose(summary["monetary_value"], [8.0, 0.0, 0.0])
-    daily = clv.summary_from_transactions(
+    daily = summary_from_transactions(
         transactions,
         customer_col="customer",
         date_col="at",

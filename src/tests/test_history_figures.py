@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from customer_segmentation.history_figures import main, stability_figure
+from customer_segmentation.history.figures import main, stability_figure
 
 
 def _warehouse(path, rows):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import DBT, PROJECT_DIR, SHARED_DATA_DIR, Build, shared_data_file
 
-from customer_segmentation.backfill import as_of_dates, backfill
+from customer_segmentation.history.backfill import as_of_dates, backfill
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 

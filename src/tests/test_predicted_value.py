@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation import clv, predicted_value
-from customer_segmentation.clv_data import simulate_customers
-from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value import bgnbd
+from customer_segmentation.predicted_value import fit as predicted_value
+from customer_segmentation.predicted_value.clv_data import simulate_customers
+from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
 
@@ -59,13 +60,13 @@ def test_too_few_customers_is_recorded_not_fitted():
 
 
 def test_unidentified_optimum_is_refitted_with_a_recorded_penalty(monkeypatch):
-    real_fit = clv.fit_bgnbd
+    real_fit = bgnbd.fit_bgnbd
 
     def fit_that_needs_a_penalty(*args, penalizer=0.0, **kwargs):
         fit = real_fit(*args, penalizer=penalizer, **kwargs)
         return fit if penalizer > 0 else replace(fit, converged=False, message="not identified")
 
-    monkeypatch.setattr(predicted_value.clv, "fit_bgnbd", fit_that_needs_a_penalty)
+    monkeypatch.setattr(predicted_value.bgnbd_model, "fit_bgnbd", fit_that_needs_a_penalty)
     result = fit_predicted_value(_summaries(2000), PredictionSettings())
     row = _parameters(result).loc["parameters|production|bg_nbd"]
     assert row["fit_status"] == "fitted"
@@ -74,12 +75,12 @@ def test_unidentified_optimum_is_refitted_with_a_recorded_penalty(monkeypatch):
 
 
 def test_a_fit_that_never_converges_is_flagged_and_unpublished(monkeypatch):
-    real_fit = clv.fit_bgnbd
+    real_fit = bgnbd.fit_bgnbd
 
     def never_converges(*args, **kwargs):
         return replace(real_fit(*args, **kwargs), converged=False, message="stuck")
 
-    monkeypatch.setattr(predicted_value.clv, "fit_bgnbd", never_converges)
+    monkeypatch.setattr(predicted_value.bgnbd_model, "fit_bgnbd", never_converges)
     result = fit_predicted_value(_summaries(500), PredictionSettings())
     assert _parameters(result).loc["parameters|production|bg_nbd", "fit_status"] == "not_converged"
     customers = result[result["row_kind"] == "customer"]

@@ -13,7 +13,7 @@ import pytest
 
 from customer_segmentation.plots import MANIFEST
 from customer_segmentation.report import ReportError, render_report
-from customer_segmentation.report.context import validation_sentences
+from customer_segmentation.report.quality import validation_sentences
 
 pytestmark = pytest.mark.usefixtures("dbt_available")
 

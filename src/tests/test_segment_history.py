@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import DBT, PROJECT_DIR, Build, assert_succeeded, run_dbt
 
-from customer_segmentation.backfill import backfill
 from customer_segmentation.demo_data import generate
+from customer_segmentation.history.backfill import backfill
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_segmentation.segmentation.rules import (
+from customer_segmentation.segmentation.rule_tree import (
     RuleConfig,
-    explain_segments,
     fit_rule_tree,
     float32_cutoff,
     leaf_rules,
 )
+from customer_segmentation.segmentation.rules import explain_segments
 
 
 def _selected(frame: pd.DataFrame, predicate: str) -> np.ndarray:

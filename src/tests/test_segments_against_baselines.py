@@ -26,7 +26,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.demo.generator import default_truth_path
 from customer_segmentation.evaluation.planted import generate_planted
-from customer_segmentation.evaluation.run import REQUIRED_MARGIN
+from customer_segmentation.evaluation.results import REQUIRED_MARGIN
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 

@@ -57,7 +57,7 @@ def spark_build():
     assert (raw_dir / "customers.csv").exists(), f"no fixture raw folder at {raw_dir}"
     os.environ["SPARK_DIR"] = str(parity_dir / "spark")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from customer_segmentation.spark_fit import spark_session, spark_settings
+    from customer_segmentation.spark.session import spark_session, spark_settings
 
     spark = spark_session(spark_settings(PROJECT_DIR / "profiles.yml"))
     yield raw_dir, spark
@@ -73,7 +73,7 @@ def duckdb_build(spark_build, tmp_path_factory):
 
 
 def _spark_frame(spark, relation: str) -> pd.DataFrame:
-    from customer_segmentation.spark_fit import to_pandas
+    from customer_segmentation.spark.session import to_pandas
 
     return to_pandas(spark.table(relation))
 
@@ -185,7 +185,8 @@ def test_distributed_fit_path_agrees(spark_build, duckdb_build, record_property)
     K-means run in Spark."""
     from sklearn.metrics import adjusted_rand_score
 
-    from customer_segmentation.spark_fit import Manifest, fit_segmentation
+    from customer_segmentation.spark.fits import fit_segmentation
+    from customer_segmentation.spark.session import Manifest
 
     _, spark = spark_build
     manifest = Manifest(Path(PARITY_DIR) / "target" / "manifest.json")

@@ -1,1 +1,1 @@
-"""Evaluation data with planted customer groups and a held-out answer key, to score segments."""
+"""`make evaluate`: data with planted customer groups and an answer key; segments scored on it."""

@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +29,12 @@ import duckdb
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
+from customer_segmentation.evaluation.results import Result, markdown, summary
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 SHARED_DATA_DIR = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).parent / "dbt"
 BASELINES = PROJECT_DIR / "bench" / "segmentation_baselines.py"
-# The better baseline must be beaten by this much (mean ARI over seeds) on every labelled set.
-REQUIRED_MARGIN = 0.02
 
 # (generator, customers, seeds): both generators at a small and a mid size. The planted seeds
 # 7-14 were generated after the method was settled on seeds 1-6 and are kept as their own rows,
@@ -64,27 +64,6 @@ class DataSet:
     as_of_date: str = ""
     key: Path | None = None
     plan_row: int | None = None  # which PLANS row (one row of the summary table) it belongs to
-
-
-@dataclass
-class Result:
-    name: str
-    generator: str
-    customers: int | None
-    seed: int | None
-    scored_customers: int
-    chosen_k: int
-    smallest_segment_share: float
-    segments_passing_validation: int
-    segment_count: int
-    build_seconds: float
-    true_k: int | None = None
-    warehouse_ari: float | None = None
-    baseline_all_features_ari: float | None = None
-    baseline_log_rfm_ari: float | None = None
-    selection_reason: str = ""
-    plan_row: int | None = None
-    segments: list[dict] = field(default_factory=list)
 
 
 def labelled_set(
@@ -118,7 +97,10 @@ def public_sets(data_dir: Path) -> list[DataSet]:
     cdnow = data_dir / "cdnow"
     try:
         if not (cdnow / "order_lines.csv").exists():
-            from customer_segmentation.clv_data import load_cdnow_sample, write_cdnow_raw_folder
+            from customer_segmentation.predicted_value.clv_data import (
+                load_cdnow_sample,
+                write_cdnow_raw_folder,
+            )
 
             write_cdnow_raw_folder(load_cdnow_sample(data_dir / "cache"), cdnow)
         sets.append(DataSet("cdnow", "public", None, None, cdnow, as_of_date="1997-10-01"))
@@ -211,88 +193,6 @@ def run_baselines(db_path: Path, key: Path, k: int, raw_format: str) -> dict:
         check=True,
     )
     return json.loads(done.stdout)
-
-
-def summary(results: list[Result]) -> pd.DataFrame:
-    """Per labelled set (one PLANS row: generator, size, seeds): means over seeds and the
-    margin over the better baseline; per public set: what the warehouse chose."""
-    frame = pd.DataFrame([asdict(r) for r in results]).drop(columns=["segments"])
-    labelled = frame[frame["warehouse_ari"].notna()]
-    grouped = labelled.groupby(["plan_row", "generator", "customers"], sort=False).agg(
-        seeds=("seed", lambda s: ", ".join(str(int(x)) for x in s)),
-        true_k=("true_k", lambda s: ", ".join(str(int(x)) for x in s)),
-        chosen_k=("chosen_k", lambda s: ", ".join(str(int(x)) for x in s)),
-        warehouse_ari=("warehouse_ari", "mean"),
-        baseline_all_features_ari=("baseline_all_features_ari", "mean"),
-        baseline_log_rfm_ari=("baseline_log_rfm_ari", "mean"),
-        smallest_segment_share=("smallest_segment_share", "min"),
-        segments_passing=(
-            "segments_passing_validation",
-            lambda s: ", ".join(str(int(x)) for x in s),
-        ),
-    )
-    grouped = grouped.reset_index()
-    better = grouped[["baseline_all_features_ari", "baseline_log_rfm_ari"]].max(axis=1)
-    grouped["margin"] = grouped["warehouse_ari"] - better
-    grouped["beats_baselines"] = grouped["margin"] >= REQUIRED_MARGIN
-    return grouped
-
-
-def markdown(results: list[Result], grouped: pd.DataFrame, seconds: float) -> str:
-    lines = [
-        f"# Segments on data the method was not tuned to ({date.today().isoformat()})",
-        "",
-        "`make evaluate` (`python -m customer_segmentation.evaluation.run`): the whole warehouse "
-        "built on each set; ARI of `customer_segments` against the answer key; baselines from "
-        "`bench/segmentation_baselines.py` (told the true k, n_init=10, seeds 0-4, mean ARI). "
-        f"A labelled set passes when the warehouse's mean ARI over seeds beats the better "
-        f"baseline by at least {REQUIRED_MARGIN}. Wall time {seconds / 60:.1f} min.",
-        "",
-        "| generator | customers | seeds | true k | k chosen | warehouse ARI | baseline: all "
-        "features | baseline: log RFM | margin | passes | smallest segment | segments passing "
-        "validation |",
-        "|---|---:|---|---|---|---:|---:|---:|---:|---|---:|---|",
-    ]
-    for row in grouped.itertuples():
-        lines.append(
-            f"| {row.generator} | {int(row.customers):,} | {row.seeds} | {row.true_k} | "
-            f"{row.chosen_k} | {row.warehouse_ari:.3f} | {row.baseline_all_features_ari:.3f} | "
-            f"{row.baseline_log_rfm_ari:.3f} | {row.margin:+.3f} | "
-            f"{'yes' if row.beats_baselines else 'NO'} | {row.smallest_segment_share:.1%} | "
-            f"{row.segments_passing} |"
-        )
-    lines += ["", "## Every labelled build", ""]
-    lines += [
-        "| set | true k | k chosen | warehouse ARI | all features | log RFM | build (s) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        if r.warehouse_ari is not None:
-            lines.append(
-                f"| {r.name} | {r.true_k} | {r.chosen_k} | {r.warehouse_ari:.3f} | "
-                f"{r.baseline_all_features_ari:.3f} | {r.baseline_log_rfm_ari:.3f} | "
-                f"{r.build_seconds:.0f} |"
-            )
-    lines += ["", "## Public data sets (no answer key)", ""]
-    for r in results:
-        if r.warehouse_ari is None:
-            lines += [
-                f"### {r.name}: k = {r.chosen_k}, smallest segment {r.smallest_segment_share:.1%}, "
-                f"{r.segments_passing_validation} of {r.segment_count} segments pass validation",
-                "",
-                f"Reason: {r.selection_reason}",
-                "",
-                "| segment | customers | share | revenue share | passes validation |",
-                "|---|---:|---:|---:|---|",
-            ]
-            lines += [
-                f"| {s['segment_name']} | {int(s['customer_count']):,} | "
-                f"{s['customer_share']:.1%} | {s['revenue_share']:.1%} | "
-                f"{'yes' if s['passes_validation'] else 'no'} |"
-                for s in r.segments
-            ]
-            lines.append("")
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

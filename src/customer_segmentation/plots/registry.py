@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from customer_segmentation.plots import eda, history, models, segments
+from customer_segmentation.plots import eda, history, mix, models, segments
 
 # Report sections, in reading order, with their headings.
 SECTIONS = {
@@ -150,7 +150,7 @@ FIGURES: tuple[FigureSpec, ...] = (
         "Age and income by segment",
         "Share of each segment's members per age band and income band; black ticks are all "
         "scored customers.",
-        segments.draw_demographics,
+        mix.draw_demographics,
     ),
     FigureSpec(
         "segment_channel_category",
@@ -158,7 +158,7 @@ FIGURES: tuple[FigureSpec, ...] = (
         "Channel and category mix by segment",
         "Share of each segment's gross spend per sales channel and product category; black "
         "ticks are all scored customers.",
-        segments.draw_channel_category,
+        mix.draw_channel_category,
     ),
     FigureSpec(
         "segment_{segment_id:02d}_profile",

@@ -10,6 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from sklearn.decomposition import PCA
 
+from customer_segmentation.plots.mix import MIX_DIMENSIONS, _mix
 from customer_segmentation.plots.style import (
     POPULATION,
     SegmentPalette,
@@ -26,13 +27,6 @@ CLUSTER_MAP_SAMPLE = 4000
 CLUSTER_MAP_SEED = 0
 # Features shown per segment in its own profile figure (largest |z-score| first).
 SEGMENT_PROFILE_FEATURES = 8
-# Population share markers and segment bars.
-MIX_DIMENSIONS = {
-    "age_band": ("Age band (years)", "age_bands"),
-    "income_band": ("Annual income band (reporting currency)", "income_bands"),
-    "channel": ("Sales channel", None),
-    "category": ("Product category", None),
-}
 
 PROFILE_COLUMNS = [
     "segment_id",
@@ -219,80 +213,6 @@ def draw_profile_heatmap(warehouse: Warehouse, palette: SegmentPalette) -> Figur
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
     hex_colour = hex_colour.lstrip("#")
     return tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
-
-
-def _mix(warehouse: Warehouse, dimension: str) -> pd.DataFrame:
-    return warehouse.query(
-        "select segment_id, mix_value, segment_share, population_share from segment_mix "
-        "where mix_dimension = ? order by segment_id, mix_value",
-        {
-            "segment_mix": [
-                "segment_id",
-                "mix_dimension",
-                "mix_value",
-                "segment_share",
-                "population_share",
-            ]
-        },
-        [dimension],
-    )
-
-
-def _mix_panel(
-    axes: Axes, warehouse: Warehouse, palette: SegmentPalette, dimension: str, ylabel: str
-) -> list[int]:
-    """Grouped bars: one bar per segment per value, the population's share as a black tick."""
-    label, seed = MIX_DIMENSIONS[dimension]
-    mix = _mix(warehouse, dimension)
-    values = mix.mix_value.fillna("unknown").unique().tolist()
-    order = band_order(warehouse, seed, dimension, values) if seed else sorted(values)
-    ids = sorted(mix.segment_id.astype(int).unique())
-    width = 0.8 / len(ids)
-    x = np.arange(len(order))
-    for k, segment_id in enumerate(ids):
-        shares = (
-            mix[mix.segment_id == segment_id].set_index("mix_value").segment_share.reindex(order)
-        )
-        axes.bar(
-            x - 0.4 + width * (k + 0.5),
-            100 * shares.fillna(0).to_numpy(),
-            width,
-            color=palette.colour(segment_id),
-        )
-    population = mix.groupby("mix_value").population_share.first().reindex(order)
-    axes.scatter(x, 100 * population.fillna(0), marker="_", s=500, color="black", zorder=3)
-    category_ticks(axes, order)
-    axes.set_xlabel(label)
-    axes.set_ylabel(ylabel)
-    return ids
-
-
-def _mix_figure(
-    warehouse: Warehouse, palette: SegmentPalette, dimensions: tuple[str, str], ylabel: str
-) -> Figure:
-    figure = new_figure(13, 4.8)
-    panels = figure.subplots(1, 2)
-    ids: list[int] = []
-    for axes, dimension in zip(panels, dimensions, strict=True):
-        ids = _mix_panel(axes, warehouse, palette, dimension, ylabel)
-    handles = [Patch(color=palette.colour(i), label=palette.label(i)) for i in ids]
-    handles.append(
-        panels[0].scatter([], [], marker="_", s=200, color="black", label="all scored customers")
-    )
-    figure.legend(handles=handles, loc="outside right center", title="Segment")
-    return figure
-
-
-def draw_demographics(warehouse: Warehouse, palette: SegmentPalette) -> Figure:
-    return _mix_figure(
-        warehouse, palette, ("age_band", "income_band"), "Share of segment members (%)"
-    )
-
-
-def draw_channel_category(warehouse: Warehouse, palette: SegmentPalette) -> Figure:
-    return _mix_figure(
-        warehouse, palette, ("channel", "category"), "Share of segment gross spend (%)"
-    )
 
 
 def draw_segment_profile(warehouse: Warehouse, palette: SegmentPalette, segment_id: int) -> Figure:

@@ -43,7 +43,7 @@ def _md_cell(value: Any) -> str:
 
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("customer_segmentation", "templates"),
+        loader=PackageLoader("customer_segmentation.report", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -39,7 +39,8 @@ from customer_segmentation.segmentation.prepare import (
     prepare_features,
     sample_rows,
 )
-from customer_segmentation.segmentation.rules import RuleConfig, explain_segments
+from customer_segmentation.segmentation.rule_tree import RuleConfig
+from customer_segmentation.segmentation.rules import explain_segments
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     nearest_centroids,

@@ -2,7 +2,7 @@
 customers keeping their segment between consecutive snapshots, and the adjusted Rand index
 between the two assignments, for the K-means segments and the RFM segments.
 
-`python -m customer_segmentation.history_figures --db warehouse.duckdb --out reports/figures`
+`python -m customer_segmentation.history.figures --db warehouse.duckdb --out reports/figures`
 (run by `make backfill`). With fewer than two snapshots the figure says so instead of failing.
 """
 

@@ -209,8 +209,8 @@ def write_cdnow_raw_folder(transactions: pd.DataFrame, out_dir: Path | str) -> P
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m customer_segmentation.clv_data --out DIR`: the CDNOW sample as a raw folder,
-    to build with `make build RAW_DIR=DIR AS_OF_DATE=1997-10-01`."""
+    """`python -m customer_segmentation.predicted_value.clv_data --out DIR`: the CDNOW sample as
+    a raw folder, to build with `make build RAW_DIR=DIR AS_OF_DATE=1997-10-01`."""
     import argparse
     import sys
 

@@ -15,7 +15,19 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation import clv
+# fit_bgnbd through its module, so a test can replace it (the penalised refits).
+from customer_segmentation.predicted_value import bgnbd as bgnbd_model
+from customer_segmentation.predicted_value.bgnbd import (
+    BgNbdFit,
+    expected_purchases,
+    probability_alive,
+)
+from customer_segmentation.predicted_value.clv import predicted_clv
+from customer_segmentation.predicted_value.gamma_gamma import (
+    conditional_expected_average_spend,
+    fit_gamma_gamma,
+)
+from customer_segmentation.predicted_value.summary import check_sufficiency
 
 # When the unpenalised BG/NBD optimum is not identified (e.g. a and b run off to infinity
 # together, i.e. no heterogeneity in dropout), refit with these small L2 penalties in turn,
@@ -23,14 +35,14 @@ from customer_segmentation import clv
 FALLBACK_PENALIZERS = (1e-4, 1e-3)
 
 
-def fit_purchase_model(frequency, recency, age) -> tuple[clv.BgNbdFit, float, str]:
+def fit_purchase_model(frequency, recency, age) -> tuple[BgNbdFit, float, str]:
     """BG/NBD, unpenalised first; returns (fit, penalizer used, status reason)."""
-    fit = clv.fit_bgnbd(frequency, recency, age)
+    fit = bgnbd_model.fit_bgnbd(frequency, recency, age)
     if fit.converged:
         return fit, 0.0, fit.message
     first_message = fit.message
     for penalizer in FALLBACK_PENALIZERS:
-        retry = clv.fit_bgnbd(frequency, recency, age, penalizer=penalizer)
+        retry = bgnbd_model.fit_bgnbd(frequency, recency, age, penalizer=penalizer)
         if retry.converged:
             reason = (
                 f"unpenalised fit failed ({first_message}); refitted with penalizer {penalizer}"
@@ -79,7 +91,7 @@ def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSet
     in_spend_model = (frequency > 0) & (spend > 0)
     customers["is_in_spend_model"] = in_spend_model
 
-    sufficient, reason = clv.check_sufficiency(frequency)
+    sufficient, reason = check_sufficiency(frequency)
     if not sufficient:
         rows = [
             _parameter_row(purpose, model, "insufficient_data", reason, customers_used=0)
@@ -107,7 +119,7 @@ def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSet
     ]
     spend_fit = None
     if in_spend_model.sum() >= 2:
-        spend_fit = clv.fit_gamma_gamma(frequency[in_spend_model], spend[in_spend_model])
+        spend_fit = fit_gamma_gamma(frequency[in_spend_model], spend[in_spend_model])
         rows.append(
             _parameter_row(
                 purpose,
@@ -142,15 +154,15 @@ def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSet
         if purpose == "holdout_evaluation"
         else np.full(len(summary), settings.horizon_days / settings.time_unit_days)
     )
-    customers["expected_purchases"] = clv.expected_purchases(
+    customers["expected_purchases"] = expected_purchases(
         bgnbd, horizon_units, frequency, recency, age
     )
-    customers["probability_alive"] = clv.probability_alive(bgnbd, frequency, recency, age)
+    customers["probability_alive"] = probability_alive(bgnbd, frequency, recency, age)
     if spend_fit is not None and spend_fit.converged:
-        average_spend = clv.conditional_expected_average_spend(spend_fit, frequency, spend)
+        average_spend = conditional_expected_average_spend(spend_fit, frequency, spend)
         customers["expected_average_spend_amount"] = average_spend
         if purpose == "production":
-            customers["predicted_clv_amount"] = clv.predicted_clv(
+            customers["predicted_clv_amount"] = predicted_clv(
                 bgnbd,
                 spend_fit,
                 frequency,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 STALE = 3
 UNREADABLE = 2
 COLUMNS = (
@@ -29,7 +29,7 @@ def read_duckdb(db_path: Path) -> list[tuple]:
 
 
 def read_spark(manifest_path: Path, profiles_path: Path) -> list[tuple]:
-    from customer_segmentation.spark_fit import Manifest, spark_session, spark_settings
+    from customer_segmentation.spark.session import Manifest, spark_session, spark_settings
 
     relation = Manifest(manifest_path).relation("segment_drift")
     spark = spark_session(spark_settings(profiles_path))

@@ -1,11 +1,4 @@
-"""The Python models' fits on Spark: `python -m customer_segmentation.spark_fit`.
-
-dbt-spark's session method cannot run dbt Python models, so on Spark the build stops at the
-marts the fits read (customer_features, int_clv_calibration_summaries), this module runs the
-same fit functions the models run on DuckDB, and writes back every table those models write
-(`int_segmentation_fit`, `int_clv_fit`: same names, schema and columns) before dbt builds the
-rest. Settings come from the disabled models' config in dbt's manifest, so YAML stays the one
-place they are set.
+"""The Python models' fits run against Spark tables, with the same fit functions as on DuckDB.
 
 Size: the features are collected to the driver and fitted with scikit-learn, exactly as on
 DuckDB, up to `--local-limit` customers (default 2,000,000: about 20 doubles a customer, a
@@ -16,94 +9,25 @@ K-means with that k runs in Spark on every customer; see `fit_segments_distribut
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import yaml
-from jinja2 import Environment
 
-from customer_segmentation.predicted_value import FIT_COLUMN_TYPES as CLV_TYPES
-from customer_segmentation.predicted_value import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES
 from customer_segmentation.segmentation.matching import PreviousRun, previous_run_from
 from customer_segmentation.segmentation.names import NamingVocabulary
 from customer_segmentation.segmentation.prepare import ID_COLUMN
+from customer_segmentation.spark.session import (
+    Manifest,
+    check_fit_frame,
+    python_rows,
+    spark_schema,
+    to_pandas,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-PACKAGE = "customer_segmentation"
 DEFAULT_LOCAL_LIMIT = 2_000_000
-
-
-def spark_settings(profiles_path: Path, target: str = "spark") -> dict[str, str]:
-    """The SparkSession settings of the dbt target, rendered as dbt renders profiles.yml
-    (env_var with a default), so both processes open the same warehouse and metastore."""
-    environment = Environment()
-    environment.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
-    rendered = environment.from_string(profiles_path.read_text()).render()
-    output = yaml.safe_load(rendered)[PACKAGE]["outputs"][target]
-    settings = {str(k): str(v) for k, v in output.get("server_side_parameters", {}).items()}
-    settings["spark.sql.ansi.enabled"] = "false"  # as dbt-spark sets it
-    # pyarrow is not a dependency; without it Spark tries Arrow, warns, and falls back anyway.
-    settings["spark.sql.execution.arrow.pyspark.enabled"] = "false"
-    return settings
-
-
-def spark_session(settings: dict[str, str]):
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("customer_segmentation.spark_fit").enableHiveSupport()
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
-
-
-def to_pandas(dataframe) -> pd.DataFrame:
-    """Collect as DuckDB's .df() would type it: decimals as floats (Spark gives Decimal
-    objects), so the fit sees the same numbers on both engines."""
-    from pyspark.sql import functions, types
-
-    columns = [
-        functions.col(field.name).cast("double").alias(field.name)
-        if isinstance(field.dataType, types.DecimalType)
-        else functions.col(field.name)
-        for field in dataframe.schema.fields
-    ]
-    return dataframe.select(columns).toPandas()
-
-
-class Manifest:
-    """What the fits need from dbt's manifest: relations of enabled nodes, config of the
-    Python models (disabled on Spark)."""
-
-    def __init__(self, path: Path):
-        self.data = json.loads(path.read_text())
-
-    def relation(self, name: str) -> str:
-        for unique_id, node in self.data["nodes"].items():
-            if unique_id.split(".")[-1] == name and node["resource_type"] in ("model", "seed"):
-                return node["relation_name"]
-        raise KeyError(f"{name} is not an enabled model or seed in the manifest")
-
-    def python_model(self, name: str) -> dict:
-        unique_id = f"model.{PACKAGE}.{name}"
-        nodes = self.data.get("disabled", {}).get(unique_id) or [self.data["nodes"].get(unique_id)]
-        node = nodes[0]
-        if node is None:
-            raise KeyError(f"{unique_id} is not in the manifest")
-        return node
-
-    def output_relation(self, name: str) -> str:
-        node = self.python_model(name)
-        return f"{node['schema']}.{node.get('alias') or name}"
 
 
 def read_previous_run_spark(spark, schema: str, as_of_date: str) -> PreviousRun | None:
@@ -115,66 +39,6 @@ def read_previous_run_spark(spark, schema: str, as_of_date: str) -> PreviousRun 
     return previous_run_from(
         lambda sql, params: to_pandas(spark.sql(sql, args=params)), schema, as_of_date
     )
-
-
-def spark_schema(frame: pd.DataFrame, column_types: dict[str, str]):
-    from pyspark.sql import types
-
-    spark_types = {
-        "string": types.StringType(),
-        "Int64": types.LongType(),
-        "boolean": types.BooleanType(),
-        "Float64": types.DoubleType(),
-    }
-    return types.StructType(
-        [
-            types.StructField(name, spark_types[column_types.get(name, "Float64")], True)
-            for name in frame.columns
-        ]
-    )
-
-
-def check_fit_frame(frame: pd.DataFrame, relation: str) -> None:
-    """The Python models' own dbt tests (fit_row_id unique and not null, row_kind not null),
-    which cannot run on Spark, where the models are disabled: checked before writing."""
-    problems = []
-    if frame["fit_row_id"].isna().any() or frame["fit_row_id"].duplicated().any():
-        problems.append("fit_row_id is not a unique, non-null key")
-    if frame["row_kind"].isna().any():
-        problems.append("row_kind has nulls")
-    if problems:
-        raise ValueError(f"{relation}: {'; '.join(problems)}")
-
-
-def write_table(spark, frame: pd.DataFrame, relation: str, column_types: dict[str, str]) -> int:
-    """Replace relation with frame (parquet), typed as the DuckDB model's table is."""
-    check_fit_frame(frame, relation)
-    return write_dataframe(
-        spark.createDataFrame(python_rows(frame), spark_schema(frame, column_types)), relation
-    )
-
-
-def python_rows(frame: pd.DataFrame) -> list[list]:
-    """Rows of plain Python values, missing as None, for spark.createDataFrame."""
-    return [
-        [
-            None
-            if value is pd.NA or value is None or value != value
-            else value.item()
-            if isinstance(value, np.generic)
-            else value
-            for value in row
-        ]
-        for row in frame.astype(object).itertuples(index=False, name=None)
-    ]
-
-
-def write_dataframe(dataframe, relation: str) -> int:
-    """Replace relation with the Spark DataFrame, as a parquet table."""
-    spark = dataframe.sparkSession
-    spark.sql(f"create schema if not exists {relation.split('.')[0]}")
-    dataframe.write.mode("overwrite").format("parquet").saveAsTable(relation)
-    return spark.table(relation).count()
 
 
 def fit_segmentation(spark, manifest: Manifest, local_limit: int) -> pd.DataFrame:
@@ -370,42 +234,3 @@ def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
     )
     summaries = to_pandas(spark.table(manifest.relation("int_clv_calibration_summaries")))
     return fit_predicted_value(summaries, settings)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m customer_segmentation.spark_fit", description=__doc__.split("\n")[0]
-    )
-    target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-    parser.add_argument("--manifest", type=Path, default=target_dir / "manifest.json")
-    parser.add_argument("--profiles", type=Path, default=PROJECT_DIR / "profiles.yml")
-    parser.add_argument("--target", default="spark")
-    parser.add_argument("--local-limit", type=int, default=DEFAULT_LOCAL_LIMIT)
-    parser.add_argument(
-        "--skip-segmentation",
-        action="store_true",
-        help="only the CLV fit (segment_mode=assign: the SQL twin assigns the segments)",
-    )
-    args = parser.parse_args(argv)
-    manifest = Manifest(args.manifest)
-    spark = spark_session(spark_settings(args.profiles, args.target))
-    try:
-        if not args.skip_segmentation:
-            relation = manifest.output_relation("int_segmentation_fit")
-            fitted = fit_segmentation(spark, manifest, args.local_limit)
-            rows = (
-                write_table(spark, fitted, relation, SEGMENTATION_TYPES)
-                if isinstance(fitted, pd.DataFrame)
-                else write_dataframe(fitted, relation)
-            )
-            print(f"spark_fit: {relation}: {rows} rows")
-        relation = manifest.output_relation("int_clv_fit")
-        rows = write_table(spark, fit_clv(spark, manifest), relation, CLV_TYPES)
-        print(f"spark_fit: {relation}: {rows} rows")
-    finally:
-        spark.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

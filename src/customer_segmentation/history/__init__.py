@@ -1,0 +1,1 @@
+"""The warehouse over time: backfilled snapshots, the stale-model check, the stability figure."""
