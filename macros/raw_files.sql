@@ -323,9 +323,14 @@
 {% macro raw_file_line_count(path) %}
     {#- Lines of text in the file, header included, for telling an unparseable file from an
         empty one. -#}
-    {%- if target.type == 'duckdb' -%}
-        {{ return(run_query('select count(*) from ' ~ duckdb__raw_file_lines(path)).columns[0].values()[0]) }}
-    {%- endif -%}
+    {{ return(adapter.dispatch('raw_file_line_count', 'customer_segmentation')(path)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_line_count(path) %}
+    {{ return(run_query('select count(*) from ' ~ duckdb__raw_file_lines(path)).columns[0].values()[0]) }}
+{% endmacro %}
+
+{% macro spark__raw_file_line_count(path) %}
     {{ return(run_query('select count(*) from text.`' ~ path ~ '`').columns[0].values()[0]) }}
 {% endmacro %}
 
