@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 from conftest import FIXTURES_DIR, PROJECT_DIR
 
 from customer_segmentation.demo_data import generate
+from customer_segmentation.publish.manifest import MANIFEST_COLUMNS
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
@@ -166,3 +168,13 @@ def test_failed_killed_and_concurrent_builds_leave_the_published_warehouse_as_it
     assert staged == rows
     assert not (db.parent / ".building").exists()
     assert not db.with_name(db.name + ".lock").exists()
+
+
+def test_staging_view_of_an_unpublished_file_has_the_manifest_columns():
+    """stg_warehouse__build_manifest spells the table's columns out for a file never published;
+    they must stay the ones publish creates, in name and type."""
+    sql = (PROJECT_DIR / "models/staging/warehouse/stg_warehouse__build_manifest.sql").read_text()
+    empty_branch = dict(
+        (name, kind) for kind, name in re.findall(r"cast\(null as (\w+)\) as (\w+)", sql)
+    )
+    assert empty_branch == MANIFEST_COLUMNS
