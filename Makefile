@@ -49,6 +49,9 @@ FIGURES_DIR := reports/figures
 REPORTS_DIR := reports
 # The browser check drives this Chromium (Debian's package) through Playwright.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+# pytest processes for make test: the dbt builds of two test modules run side by side (each
+# module stays on one process, so a module's own build is made once). 2 suits a 2-core machine.
+TEST_WORKERS ?= 2
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
 	export backfill bench evaluate test test-fast test-spark browser lint clean
@@ -195,7 +198,7 @@ evaluate: venv
 test: venv browser
 	$(BIN)/ruff check src bench python_models
 	$(BIN)/ruff format --check src bench python_models
-	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory lint
 	@if [ "$$CI" = "true" ] || $(MAKE) --no-print-directory -s java-17 >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory test-spark; \

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import contract as c
-from .profiles import PROFILES, param
+from .draws import param
+from .profiles import PROFILES
 from .text import format_cents, format_ids
 from .timeline import Window
 

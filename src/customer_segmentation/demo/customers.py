@@ -14,6 +14,7 @@ import numpy as np
 
 from . import contract as c
 from .dirt import Columns, bands, choose, pick, with_copies
+from .draws import cumulative, param, sample_fixed, sample_rows
 from .profiles import (
     AT_RISK,
     BARGAIN_HUNTER,
@@ -22,10 +23,6 @@ from .profiles import (
     LOYAL_REGULAR,
     NEW_CUSTOMER,
     TYPE_NAMES,
-    cumulative,
-    param,
-    sample_fixed,
-    sample_rows,
 )
 from .settings import Context
 from .text import format_cents, format_ids, format_ints

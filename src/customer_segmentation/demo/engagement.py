@@ -14,7 +14,7 @@ import numpy as np
 from . import contract as c
 from .customers import Customers
 from .dirt import Columns, bands, break_customer_refs, choose, pick
-from .profiles import cumulative, param, sample_fixed, sample_rows
+from .draws import cumulative, param, sample_fixed, sample_rows
 from .settings import Context
 from .tables import Table, chronological, concat, owners
 from .text import format_ids, format_ints, lookup

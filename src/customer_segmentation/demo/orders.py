@@ -12,7 +12,7 @@ import numpy as np
 from . import contract as c
 from .customers import Customers
 from .dirt import choose
-from .profiles import cumulative, param, sample_fixed, sample_rows
+from .draws import cumulative, param, sample_fixed, sample_rows
 from .settings import Context
 from .tables import Table, owners, take
 from .timeline import SECONDS_PER_DAY, times_in_days, uniform_ints

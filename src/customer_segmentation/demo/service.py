@@ -14,7 +14,8 @@ from .catalog import PRODUCT_ID_WIDTH
 from .contract import TICKET_CATEGORIES
 from .customers import Customers
 from .dirt import Columns, break_customer_refs, out_of_range
-from .profiles import AT_RISK, cumulative, param, sample_rows
+from .draws import cumulative, param, sample_rows
+from .profiles import AT_RISK
 from .settings import Context
 from .tables import Table, chronological, owners
 from .text import format_ids, format_ints, lookup

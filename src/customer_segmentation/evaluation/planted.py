@@ -22,12 +22,12 @@ import pandas as pd
 
 from customer_segmentation.evaluation import planted_engagement as engagement
 from customer_segmentation.evaluation import planted_io as io
+from customer_segmentation.evaluation.planted_demographics import demographics
 from customer_segmentation.evaluation.planted_dirt import add_dirt
-from customer_segmentation.evaluation.planted_groups import choose_groups, split_counts
+from customer_segmentation.evaluation.planted_mix import choose_groups, split_counts
 from customer_segmentation.evaluation.planted_orders import build_orders
 from customer_segmentation.evaluation.planted_world import (
     build_products,
-    demographics,
     draw_population,
     draw_timeline,
     plant_outliers,
