@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from customer_segmentation.plots.style import NEUTRAL, POPULATION, new_figure
 from customer_segmentation.warehouse import NoData, Warehouse
@@ -206,52 +207,49 @@ def draw_rfm_segments(warehouse: Warehouse, _palette) -> Figure:
     return figure
 
 
+CLV_MODEL_LABELS = {"bg_nbd": "BG/NBD (production)", "past_repeat_count": "past repeat count"}
+
+
 def draw_clv_deciles(warehouse: Warehouse, _palette) -> Figure:
-    """The purchase model's holdout test: predicted vs actual purchases per customer, by
-    decile of predicted purchases."""
+    """The purchase models' holdout test, one panel per model: predicted vs actual purchases
+    per customer by decile of the model's own predictions, and its measures over everyone."""
+    columns = ["model_name", "predicted_decile", "predicted_purchases_mean"]
+    columns += ["actual_purchases_mean", "mean_absolute_error", "purchase_rank_correlation"]
+    columns += ["top_decile_purchase_share", "decile_calibration_error", "holdout_days"]
     frame = warehouse.query(
-        "select predicted_decile, predicted_purchases_mean, actual_purchases_mean, holdout_days "
-        "from clv_model_evaluation where predicted_decile is not null order by predicted_decile",
-        {
-            "clv_model_evaluation": [
-                "predicted_decile",
-                "predicted_purchases_mean",
-                "actual_purchases_mean",
-                "holdout_days",
-            ]
-        },
+        f"select {', '.join(columns)} from clv_model_evaluation "
+        "order by model_name, predicted_decile nulls first",
+        {"clv_model_evaluation": columns},
     )
-    overall = warehouse.query(
-        "select mean_absolute_error, purchase_correlation from clv_model_evaluation "
-        "where predicted_decile is null",
-        {"clv_model_evaluation": ["mean_absolute_error", "purchase_correlation"]},
-    ).iloc[0]
+    models = [name for name in CLV_MODEL_LABELS if name in set(frame.model_name)]
     holdout = int(frame.holdout_days.iloc[0])
-    x = frame.predicted_decile.astype(int).to_numpy()
-    figure = new_figure(9, 4.8)
-    axes = figure.add_subplot()
-    axes.bar(
-        x - 0.2,
-        frame.predicted_purchases_mean.astype(float),
-        0.4,
-        color=NEUTRAL,
-        label="predicted (BG/NBD)",
+    figure = new_figure(11, 4.8)
+    panels = figure.subplots(1, len(models), sharey=True, squeeze=False)[0]
+    for axes, name in zip(panels, models, strict=True):
+        rows = frame[frame.model_name == name]
+        overall, deciles = rows.iloc[0], rows.iloc[1:]
+        x = deciles.predicted_decile.astype(int).to_numpy()
+        axes.bar(x - 0.2, deciles.predicted_purchases_mean.astype(float), 0.4, color=NEUTRAL)
+        axes.bar(x + 0.2, deciles.actual_purchases_mean.astype(float), 0.4, color=POPULATION)
+        axes.set_xticks(x)
+        axes.set_title(CLV_MODEL_LABELS[name], fontsize=10)
+        axes.set_xlabel("Decile of the model's predictions (10 = highest)")
+        axes.text(
+            0.02,
+            0.97,
+            f"MAE {overall.mean_absolute_error:.2f}\n"
+            f"rank correlation {overall.purchase_rank_correlation:.2f}\n"
+            f"top decile's share of purchases {overall.top_decile_purchase_share:.0%}\n"
+            f"decile calibration error {overall.decile_calibration_error:.0%}",
+            transform=axes.transAxes,
+            va="top",
+            fontsize=8,
+        )
+    panels[0].set_ylabel(f"Purchases per customer in the {holdout}-day holdout")
+    panels[-1].legend(
+        handles=[Patch(color=NEUTRAL, label="predicted"), Patch(color=POPULATION, label="actual")],
+        loc="upper right",
     )
-    axes.bar(
-        x + 0.2,
-        frame.actual_purchases_mean.astype(float),
-        0.4,
-        color=POPULATION,
-        alpha=0.6,
-        label="actual",
-    )
-    axes.set_xticks(x)
-    axes.set_xlabel("Decile of predicted purchases (1 = lowest, 10 = highest)")
-    axes.set_ylabel(f"Purchases per customer in the {holdout}-day holdout")
-    mae, corr = overall.mean_absolute_error, overall.purchase_correlation
-    if mae is not None and not np.isnan(mae):
-        axes.plot([], [], " ", label=f"all customers: MAE {mae:.2f}, correlation {corr:.2f}")
-    axes.legend(loc="upper left")
-    if frame.predicted_purchases_mean.isna().all():
-        raise NoData("the purchase model did not produce predictions (see clv_model_parameters)")
+    if "bg_nbd" not in models:
+        figure.suptitle("BG/NBD made no predictions (see clv_model_parameters)", fontsize=9)
     return figure

@@ -188,8 +188,9 @@ FIGURES: tuple[FigureSpec, ...] = (
         "clv_predicted_vs_actual",
         "predicted_value",
         "Predicted vs actual purchases in the holdout",
-        "The purchase model refitted without the last months, its predictions against what "
-        "customers then bought, by decile of prediction.",
+        "The purchase model refitted without the last months, and the simplest alternative "
+        "(customers ranked by past repeat purchases), each against what customers then bought, "
+        "by decile of its own prediction.",
         models.draw_clv_deciles,
     ),
     FigureSpec(

@@ -197,20 +197,26 @@ def _clipped_features(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 
 def _clv(warehouse: Warehouse) -> dict[str, Any]:
-    rows = _records(
-        warehouse.query(
-            "select mean_absolute_error, purchase_correlation, customer_count, holdout_days, "
-            "calibration_end_date from clv_model_evaluation where predicted_decile is null",
-            {
-                "clv_model_evaluation": [
-                    "predicted_decile",
-                    "mean_absolute_error",
-                    "purchase_correlation",
-                    "customer_count",
-                    "holdout_days",
-                    "calibration_end_date",
-                ]
-            },
+    """The production model's holdout scores (`mean_absolute_error` None when it made no
+    predictions), with the past-repeat-count baseline's under `baseline`."""
+    columns = ["model_name", "predicted_decile", "mean_absolute_error", "purchase_correlation"]
+    columns += ["purchase_rank_correlation", "top_decile_purchase_share"]
+    columns += ["decile_calibration_error", "customer_count", "holdout_days"]
+    columns += ["calibration_end_date"]
+    try:
+        rows = _records(
+            warehouse.query(
+                f"select {', '.join(columns)} from clv_model_evaluation "
+                "where predicted_decile is null",
+                {"clv_model_evaluation": columns},
+            )
         )
-    )
-    return rows[0]
+    except NoData:
+        if not warehouse.has("clv_model_evaluation", columns):
+            raise
+        rows = []  # the table is there but no customer could be tested on the holdout
+    models = {row["model_name"]: row for row in rows}
+    return {
+        **models.get("bg_nbd", {"mean_absolute_error": None}),
+        "baseline": models.get("past_repeat_count"),
+    }
