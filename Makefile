@@ -54,7 +54,7 @@ CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 TEST_WORKERS ?= 2
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
-	export backfill bench evaluate test test-fast test-spark browser lint clean
+	export backfill bench evaluate test test-pytest test-fast test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
@@ -195,16 +195,21 @@ bench: venv
 evaluate: venv
 	$(BIN)/python -m customer_segmentation.evaluation.run --out bench/results
 
+# sqlfluff (one process, about 2.5 minutes) runs beside pytest: pytest's last minutes are one
+# long module on one worker, so a core would sit idle. Each prints its output when it is done.
 test: venv browser
 	$(BIN)/ruff check src bench python_models
 	$(BIN)/ruff format --check src bench python_models
-	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-pytest lint
 	@if [ "$$CI" = "true" ] || $(MAKE) --no-print-directory -s java-17 >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory test-spark; \
 	else \
 		echo "No Java 17: the Spark tests (make test-spark) are skipped."; \
 	fi
+
+# pytest alone (what make test runs beside the SQL lint).
+test-pytest: venv browser
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fixture (the pytest demo: 2,000 customers, seed 11, currencies on) built on Spark with
 # every dbt test, then compared with a DuckDB build of the same files (test_spark_parity.py).
