@@ -157,6 +157,17 @@ def test_missing_inputs_give_labelled_no_data_figures(demo_copy, tmp_path):
 
 
 @dbt
+def test_holdout_figure_shows_the_baseline_when_bg_nbd_made_no_predictions(demo_copy, tmp_path):
+    # A BG/NBD fit that does not converge leaves only the baseline's rows in the mart.
+    with duckdb.connect(str(demo_copy)) as connection:
+        connection.execute("delete from clv_model_evaluation where model_name = 'bg_nbd'")
+    manifest = write_figures(demo_copy, tmp_path / "figures")
+    [figure] = [f for f in manifest.figures if f.file == "clv_predicted_vs_actual.png"]
+    assert figure.no_data_reason is None
+    assert (tmp_path / "figures" / "clv_predicted_vs_actual.png").stat().st_size > 0
+
+
+@dbt
 def test_history_figures_draw_once_the_history_tables_exist(demo_copy, tmp_path):
     """The history of one build has one snapshot, so no movement to draw: a second snapshot
     and its transitions are written into a copy, in the marts' shape."""

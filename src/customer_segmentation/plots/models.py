@@ -246,10 +246,14 @@ def draw_clv_deciles(warehouse: Warehouse, _palette) -> Figure:
             fontsize=8,
         )
     panels[0].set_ylabel(f"Purchases per customer in the {holdout}-day holdout")
-    panels[-1].legend(
+    panels[0].legend(
         handles=[Patch(color=NEUTRAL, label="predicted"), Patch(color=POPULATION, label="actual")],
-        loc="upper right",
+        loc="center left",
     )
     if "bg_nbd" not in models:
-        figure.suptitle("BG/NBD made no predictions (see clv_model_parameters)", fontsize=9)
+        panels[0].set_title(
+            f"{CLV_MODEL_LABELS[models[0]]}: BG/NBD made no predictions on this holdout "
+            "(see clv_model_parameters)",
+            fontsize=10,
+        )
     return figure
