@@ -108,6 +108,15 @@ def test_markdown_report_links_figures_that_exist(demo_outputs):
     assert "## Limitations" in markdown and "| Segment | Customers |" in markdown
 
 
+def test_predicted_value_is_compared_with_the_repeat_count_on_a_plain_date(demo_outputs):
+    markdown = demo_outputs.markdown_path.read_text(encoding="utf-8")
+    section = markdown.split("## Predicted value", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"refitted on the history before \d{4}-\d{2}-\d{2} and asked", section)
+    assert "00:00:00" not in markdown
+    assert "Against the simplest alternative, ranking customers by their past repeat" in section
+    assert re.search(r"rank correlation with what they bought 0\.\d\d for the model, ", section)
+
+
 def test_same_warehouse_gives_the_same_report(demo_build, demo_outputs):
     before = demo_outputs.html_path.read_bytes(), demo_outputs.markdown_path.read_bytes()
     html_path, md_path = render_report(

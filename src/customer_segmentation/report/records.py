@@ -12,11 +12,15 @@ from customer_segmentation.warehouse import NoData
 
 
 def _clean(value: Any) -> Any:
-    """None for NaN/NA, plain Python numbers for numpy ones (Jinja formats them alike)."""
+    """None for NaN/NA, plain Python numbers for numpy ones (Jinja formats them alike), dates
+    for timestamps at midnight."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, pd.Timestamp):
+        # DuckDB dates reach pandas as midnight timestamps; a reader wants the date alone.
+        return value.date() if value == value.normalize() else value.to_pydatetime()
     if hasattr(value, "item"):
         return _clean(value.item())
     return value
