@@ -71,9 +71,7 @@ deciles_scored as (
 ),
 
 holdout as (
-    select
-        min(calibration_end_date) as calibration_end_date,
-        min(holdout_time_units) as holdout_time_units
+    select min(calibration_end_date) as calibration_end_date
     from predictions
 ),
 

@@ -106,6 +106,17 @@ def assert_succeeded(build: Build) -> None:
     assert build.result.returncode == 0, f"dbt failed on {build.raw_dir}:\n{output}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_dbt_target(tmp_path_factory):
+    """A dbt run that names no target folder (backfill, publish) writes into this pytest
+    process's own one, never the project's target/: pytest runs two processes at once."""
+    target_dir = tmp_path_factory.mktemp("dbt_target")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_TARGET_PATH", str(target_dir))
+        env.setenv("DBT_LOG_PATH", str(target_dir / "logs"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def dbt_available() -> None:
     if not DBT.exists():

@@ -43,19 +43,15 @@ def sales() -> pd.DataFrame:
 def history(sales, tmp_path_factory) -> Build:
     work_dir = tmp_path_factory.mktemp("online_retail_history")
     dates = as_of_dates(dt.date(2011, 9, 1), dt.date(2011, 11, 1), "month")
-    # Its own target folder, so no other test's build (pytest runs two at once) shares one.
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DBT_TARGET_PATH", str(work_dir / "target"))
-        env.setenv("DBT_LOG_PATH", str(work_dir / "target" / "logs"))
-        results = backfill(
-            dates,
-            raw_dir=str(SHARED_DATA_DIR / "online_retail"),
-            raw_format="online_retail",
-            db_path=work_dir / "warehouse.duckdb",
-            dbt=DBT,
-            project_dir=PROJECT_DIR,
-            progress=False,
-        )
+    results = backfill(
+        dates,
+        raw_dir=str(SHARED_DATA_DIR / "online_retail"),
+        raw_format="online_retail",
+        db_path=work_dir / "warehouse.duckdb",
+        dbt=DBT,
+        project_dir=PROJECT_DIR,
+        progress=False,
+    )
     assert [as_of for as_of, _, _ in results] == dates
     return Build(SHARED_DATA_DIR, work_dir / "warehouse.duckdb", work_dir, None)
 

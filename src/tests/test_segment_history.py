@@ -54,9 +54,7 @@ def small_demo(tmp_path_factory) -> Path:
     return raw_dir
 
 
-def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(
-    small_demo, tmp_path, monkeypatch
-):
+def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(small_demo, tmp_path):
     # B: the latest date first, then an earlier one, then the latest again with --full-refresh.
     b_dir = tmp_path / "b"
     latest_build = _build(small_demo, b_dir)
@@ -67,10 +65,6 @@ def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(
     # A: in date order, with the backfill command; then again (it must be idempotent).
     a_dir = tmp_path / "a"
     a_dir.mkdir()
-    # backfill runs dbt in the project folder: its own target folder, so no other test's build
-    # (pytest runs two at once) shares one.
-    monkeypatch.setenv("DBT_TARGET_PATH", str(a_dir / "target"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(a_dir / "target" / "logs"))
     dates = [dt.date.fromisoformat(earlier), dt.date.fromisoformat(latest)]
     settings = {
         "raw_dir": str(small_demo),
