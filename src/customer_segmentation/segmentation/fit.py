@@ -41,6 +41,7 @@ from customer_segmentation.segmentation.prepare import (
 )
 from customer_segmentation.segmentation.rule_tree import RuleConfig
 from customer_segmentation.segmentation.rules import explain_segments
+from customer_segmentation.segmentation.sparse import between_cluster_sums
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     nearest_centroids,
@@ -70,6 +71,20 @@ def fit_segments(
         return _fit_segments(features, config, vocabulary, previous, as_of_date)
 
 
+def between_segment_shares(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per feature, the share (0-1) of its variance over all scored customers (standardised
+    units, after fences) that lies between the segments' means: what the segments are about,
+    whatever the weights were. 0 for one segment."""
+    total = ((matrix - matrix.mean(axis=0)) ** 2).sum(axis=0)
+    shares = np.divide(
+        between_cluster_sums(matrix, labels),
+        total,
+        out=np.zeros(matrix.shape[1]),
+        where=total > 0,
+    )
+    return np.clip(shares, 0.0, 1.0)
+
+
 def _fit_segments(features, config, vocabulary, previous, as_of_date) -> SegmentationFit:
     vocabulary = vocabulary or NamingVocabulary()
     prepared = prepare_features(features, config)
@@ -95,6 +110,9 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
     prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
         dict(zip(prepared.used, weights, strict=True))
+    )
+    prepared.treatment["between_segment_variance_share"] = prepared.treatment["feature_name"].map(
+        dict(zip(prepared.used, between_segment_shares(prepared.matrix, labels), strict=True))
     )
 
     if stability is None:  # one segment: nothing to match or name by profile
