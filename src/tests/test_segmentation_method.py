@@ -12,7 +12,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.segmentation.choose_k import nearest_center, prediction_strength
 from customer_segmentation.segmentation.config import SegmentationConfig
-from customer_segmentation.segmentation.fit import between_segment_shares, fit_segments
+from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.prepare import (
     clip_fences,
     inverse_signed_log1p,
@@ -26,6 +26,7 @@ from customer_segmentation.segmentation.sparse import (
     sparse_kmeans,
     tune_bound,
 )
+from customer_segmentation.segmentation.weights import between_segment_shares
 
 
 def test_fences_of_a_normal_feature_lie_about_five_sd_out():

@@ -1,7 +1,7 @@
 """Which number of segments: every candidate k measured on fixed-size samples, and the
 documented rule that picks one (the doc block `segmentation_k_rule` says the same in words).
 
-For each k the features get their weights (`feature_weights`: equal by default, or sparse
+For each k the features get their weights (`weights.feature_weights`: equal by default, or sparse
 K-means weights tuned for that k), K-means is fitted in that weighted space, and three checks
 are made, the same three `segment_validation` reports for the chosen segments:
 - distinct: the silhouette beats, by `silhouette_tolerance`, the silhouette K-means reaches on
@@ -35,9 +35,9 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import sample_rows
-from customer_segmentation.segmentation.sparse import BoundChoice, tune_bound
 from customer_segmentation.segmentation.stability import Stability, bootstrap_stability
 from customer_segmentation.segmentation.validation import stratified_sample
+from customer_segmentation.segmentation.weights import feature_weights
 
 
 @dataclass
@@ -173,33 +173,6 @@ def prediction_strength(matrix: np.ndarray, k: int, config: SegmentationConfig) 
             shares.append((counts * (counts - 1)).sum() / (len(members) * (len(members) - 1)))
         strengths.append(min(shares) if shares else np.nan)
     return float(np.nanmean(strengths)) if not np.isnan(strengths).all() else np.nan
-
-
-def feature_weights(matrix: np.ndarray, k: int, config: SegmentationConfig) -> BoundChoice:
-    """Equal weights (1/sqrt(p) each: plain K-means), or with `feature_weighting: sparse` the
-    sparse K-means weights tuned for this k on a fixed-size sample. Equal is the default because
-    on planted sets nobody tuned to, sparse weights sometimes settled on features without the
-    groups' structure (ARI 0.08-0.29 where plain K-means reached 0.34-0.81;
-    bench/results/2026-12-04-equal-weights-decision.md)."""
-    if config.feature_weighting == "sparse":
-        tuning_rows = sample_rows(len(matrix), config.weight_sample_size, config.seed)
-        return tune_bound(
-            matrix[tuning_rows],
-            k,
-            count=config.weight_bound_count,
-            permutations=config.weight_permutations,
-            n_init=config.weight_n_init,
-            seed=config.seed,
-        )
-    n_features = matrix.shape[1]
-    top = np.sqrt(n_features)
-    return BoundChoice(
-        bound=float(top),
-        weights=np.full(n_features, 1 / top),
-        bounds=np.array([top]),
-        gaps=np.array([np.nan]),
-        gap_sds=np.array([np.nan]),
-    )
 
 
 def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandidate:

@@ -41,13 +41,11 @@ from customer_segmentation.segmentation.prepare import (
 )
 from customer_segmentation.segmentation.rule_tree import RuleConfig
 from customer_segmentation.segmentation.rules import explain_segments
-from customer_segmentation.segmentation.sparse import between_cluster_sums
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
-    nearest_centroids,
-    silhouette_by_segment,
-    stratified_sample,
+    segment_frame,
 )
+from customer_segmentation.segmentation.weights import between_segment_shares
 
 # Monetary value orders segment ids: segment 1 is the segment with the highest mean.
 ORDERING_COLUMN = "monetary_amount"
@@ -69,20 +67,6 @@ def fit_segments(
     products of k-means++ then ran many times slower (a test file 182 s instead of 23 s)."""
     with threadpool_limits(limits=1):
         return _fit_segments(features, config, vocabulary, previous, as_of_date)
-
-
-def between_segment_shares(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Per feature, the share (0-1) of its variance over all scored customers (standardised
-    units, after fences) that lies between the segments' means: what the segments are about,
-    whatever the weights were. 0 for one segment."""
-    total = ((matrix - matrix.mean(axis=0)) ** 2).sum(axis=0)
-    shares = np.divide(
-        between_cluster_sums(matrix, labels),
-        total,
-        out=np.zeros(matrix.shape[1]),
-        where=total > 0,
-    )
-    return np.clip(shares, 0.0, 1.0)
 
 
 def _fit_segments(features, config, vocabulary, previous, as_of_date) -> SegmentationFit:
@@ -283,36 +267,3 @@ def _inherited_names(ids, match, previous) -> dict[int, SegmentName]:
         for label, previous_id in enumerate(match.previous_ids)
         if previous_id is not None
     }
-
-
-def segment_frame(
-    space, segment_ids, centers, ids, names, match, has_previous, config
-) -> pd.DataFrame:
-    """Per segment, in the weighted space the segments were fitted in: silhouette of its
-    members (stratified sample), nearest other centroid, and whether it continues an earlier
-    run's segment."""
-    sample = stratified_sample(segment_ids, config.silhouette_sample_size, config.seed)
-    silhouettes = silhouette_by_segment(space[sample], segment_ids[sample])
-    nearest, nearest_distance = nearest_centroids(centers)
-    label_of = {segment_id: label for label, segment_id in ids.items()}
-    rows = []
-    for segment_id in sorted(label_of):
-        label = label_of[segment_id]
-        matched = match.previous_ids[label]
-        rows.append(
-            {
-                "segment_id": segment_id,
-                "segment_name": names[segment_id].segment_name,
-                "segment_archetype": names[segment_id].archetype,
-                "segment_silhouette_score": silhouettes.get(segment_id, np.nan),
-                "nearest_segment_id": ids[int(nearest[label])] if nearest[label] >= 0 else None,
-                "nearest_centroid_distance": nearest_distance[label],
-                "bootstrap_jaccard_mean": np.nan,
-                "bootstrap_jaccard_min": np.nan,
-                "match_status": (
-                    "first_run" if not has_previous else "matched" if matched is not None else "new"
-                ),
-                "match_distance": match.distances[label],
-            }
-        )
-    return pd.DataFrame.from_records(rows)
