@@ -130,6 +130,12 @@
         from {{ source_name }}.{{ table_name }}__unparseable
         where _corrupt_record is not null
         group by _corrupt_record
+        union all
+        select
+            raw_record,
+            cast(null as bigint) as first_record_number,
+            1 as raw_row_count
+        from {{ source_name }}.{{ table_name }}__unterminated
 {%- endmacro %}
 
 

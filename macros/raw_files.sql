@@ -86,7 +86,10 @@
         as on DuckDB (no inferSchema); the quote is escaped by doubling it (RFC 4180). The table
         drops records that do not parse (DROPMALFORMED, like DuckDB's ignore_errors), and a twin
         <source>.<table>__unparseable (PERMISSIVE, the header's columns plus _corrupt_record)
-        keeps their raw text for quarantine. -#}
+        keeps their raw text for quarantine. A quote never closed is the one case Spark parses:
+        its multi-line reader takes the rest of the file as the value, so that last record is
+        found here and kept in <source>.<table>__unterminated (spark__unterminated_last_record),
+        which raw_source leaves out and quarantine reports. -#}
     {%- if not var('raw_dir').startswith('/') and '://' not in var('raw_dir') -%}
         {{ exceptions.raise_compiler_error("On Spark the var raw_dir must be an absolute path or a URI (got '"
             ~ var('raw_dir') ~ "'): Spark does not read a path relative to the project folder."
@@ -103,6 +106,7 @@
             ~ "', quote '\"', escape '\"', multiLine 'true', encoding '" ~ encoding ~ "'" -%}
         {%- do run_query('drop table if exists ' ~ table) -%}
         {%- do run_query('drop table if exists ' ~ table ~ '__unparseable') -%}
+        {%- do run_query('drop table if exists ' ~ table ~ '__unterminated') -%}
         {%- if raw_file_exists(path) -%}
             {%- do run_query('create table ' ~ table ~ ' using csv options (' ~ options ~ ", mode 'DROPMALFORMED')") -%}
             {%- set columns = [] -%}
@@ -112,9 +116,49 @@
             {%- do run_query('create table ' ~ table ~ '__unparseable (' ~ columns | join(', ')
                 ~ ', _corrupt_record string) using csv options (' ~ options
                 ~ ", mode 'PERMISSIVE', columnNameOfCorruptRecord '_corrupt_record')") -%}
+            {#- RFC 4180 quotes come in pairs (a doubled quote inside a value is a pair too): an
+                odd count means the file ends inside a quote. -#}
+            {%- set quote_count = run_query("select coalesce(sum(length(value) - length(replace(value, '\"', ''))), 0)"
+                ~ " from text.`" ~ path ~ "`").columns[0].values()[0] -%}
+            {%- if quote_count % 2 == 1 -%}
+                {%- do run_query('create table ' ~ table ~ '__unterminated using parquet as '
+                    ~ spark__unterminated_last_record(path, table)) -%}
+            {%- else -%}
+                {%- do run_query('create table ' ~ table ~ '__unterminated (record_id bigint, raw_record string) using parquet') -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{% macro spark__unterminated_last_record(path, table) %}
+    {#- For a file that ends inside a quote: a select of (record_id, raw_record), its last
+        record, which the multi-line reader read from the open quote to the end of the file, so
+        it is the last row of <table>; no row when that record was malformed anyway (then the
+        PERMISSIVE twin holds it). Its raw text: the lines after the last line at which the
+        quotes seen so far are even (a record boundary), as DuckDB keeps it. Line and record
+        order: the ids of monotonically_increasing_id(), in file order for one file. The twin's
+        first column is read with _corrupt_record because Spark refuses a scan of that column
+        alone. The text source reads UTF-8 only, so with raw_encoding latin-1 a non-ASCII
+        character of this one raw text shows as U+FFFD. -#}
+    {%- set quote_count = "length(value) - length(replace(value, '\"', ''))" -%}
+    {%- set first_column = run_query('select * from ' ~ table ~ ' limit 0').column_names[0] -%}
+    {{ return("with lines as (select value, monotonically_increasing_id() as line_id from text.`" ~ path ~ "`),"
+        ~ " quotes as (select line_id, value, sum(" ~ quote_count ~ ") over (order by line_id"
+        ~ " rows between unbounded preceding and current row) as quotes_so_far from lines),"
+        ~ " record_start as (select coalesce(max(line_id), -1) as line_id from quotes where quotes_so_far % 2 = 0),"
+        ~ " parsed as (select max(record_id) as record_id from (select *, monotonically_increasing_id() as record_id from " ~ table ~ ")),"
+        ~ " twin as (select `" ~ first_column ~ "` as first_value, _corrupt_record,"
+        ~ " monotonically_increasing_id() as record_id from " ~ table ~ "__unparseable),"
+        ~ " last_is_parsed as (select max_by(struct(first_value, _corrupt_record), record_id)._corrupt_record is null"
+        ~ " as is_parsed from twin),"
+        ~ " raw_text as (select concat_ws('\n', transform(array_sort(collect_list(struct(quotes.line_id, quotes.value))),"
+        ~ " line -> line.value)) as raw_record from quotes cross join record_start"
+        ~ " where quotes.line_id > record_start.line_id)"
+        ~ " select parsed.record_id, raw_text.raw_record"
+        ~ " from parsed cross join raw_text cross join last_is_parsed"
+        ~ " where last_is_parsed.is_parsed and parsed.record_id is not null") }}
 {% endmacro %}
 
 
@@ -210,7 +254,10 @@
     {%- set path = raw_file_path(table_name, source_name) -%}
     {%- if raw_file_exists(path) -%}
         {%- if target.type != 'duckdb' -%}
-            {{ return(relation) }}
+            {#- Without the record an unclosed quote swallowed (spark__register_raw_files). -#}
+            {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+            {{ return('(select `' ~ columns | join('`, `') ~ '` from (select *, monotonically_increasing_id() as _record_id from '
+                ~ relation ~ ') where _record_id not in (select record_id from ' ~ source_name ~ '.' ~ table_name ~ '__unterminated))') }}
         {%- endif -%}
         {{ return(duckdb__raw_csv_reader(relation, path, raw_file_header(path, raw_file_delimiter(node)), rejects_table)) }}
     {%- endif -%}

@@ -80,6 +80,7 @@
         ('clipped_customer_count', 'bigint'),
         ('clipped_customer_share', 'double'),
         ('feature_weight', 'double'),
+        ('between_segment_variance_share', 'double'),
         ('feature_weight_bound', 'double'),
         ('weight_gap_statistic', 'double'),
         ('prediction_strength', 'double'),

@@ -1,5 +1,6 @@
 """The parts of the segmentation method on small generated data: fences on extreme values,
-sparse K-means weights, prediction strength, weighted assignment, and the var segment_count."""
+equal and sparse K-means weights, what the segments are about, prediction strength, weighted
+assignment, and the var segment_count."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from customer_segmentation.segmentation.sparse import (
     sparse_kmeans,
     tune_bound,
 )
+from customer_segmentation.segmentation.weights import between_segment_shares
 
 
 def test_fences_of_a_normal_feature_lie_about_five_sd_out():
@@ -102,6 +104,46 @@ def test_sparse_kmeans_weights_the_features_that_carry_the_groups():
     weighted = sparse_kmeans(matrix, 3, choice.bound, n_init=5, seed=0)
     plain = KMeans(n_clusters=3, n_init=5, random_state=0).fit_predict(matrix)
     assert adjusted_rand_score(groups, weighted.labels) > adjusted_rand_score(groups, plain) + 0.05
+
+
+def _mixture_frame(**kwargs) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    matrix, _ = _mixture_with_noise(**kwargs)
+    # The fit orders segment ids by monetary_amount, so the signal features take real names.
+    signal = ("monetary_amount", "recency_days", "order_count")
+    columns = signal + tuple(f"noise_{i:02d}" for i in range(matrix.shape[1] - 3))
+    frame = pd.DataFrame(matrix, columns=columns)
+    frame["customer_id"] = [f"C{i:04d}" for i in range(len(frame))]
+    return frame, columns
+
+
+def test_features_weigh_the_same_unless_sparse_weights_are_asked_for():
+    frame, columns = _mixture_frame(n=600, noise=6)
+    weights = {}
+    for weighting in ("equal", "sparse"):
+        config = SegmentationConfig(feature_columns=columns, k_max=4, feature_weighting=weighting)
+        features = fit_segments(frame, config).features.set_index("feature_name")
+        weights[weighting] = features["feature_weight"]
+    assert np.allclose(weights["equal"], 1 / np.sqrt(len(columns)))
+    signal, noise = weights["sparse"].iloc[:3], weights["sparse"].iloc[3:]
+    assert signal.min() > 3 * noise.max()
+
+
+def test_an_unknown_feature_weighting_is_refused_naming_the_setting():
+    with pytest.raises(ValueError, match="feature_weighting must be one of .*'equal'.*'sparse'"):
+        SegmentationConfig.from_mapping({"feature_columns": ["a"], "feature_weighting": "auto"})
+
+
+def test_between_segment_shares_say_which_features_tell_segments_apart():
+    rng = np.random.default_rng(7)
+    labels = np.repeat([0, 1], 500)
+    separating = np.where(labels == 0, -1.0, 1.0)  # all its variance is between the segments
+    noise = rng.normal(0, 1, 1000)  # none of it, up to sampling noise
+    mixed = separating + rng.normal(0, 1, 1000)  # half of it
+    shares = between_segment_shares(np.column_stack([separating, noise, mixed]), labels)
+    assert shares[0] == pytest.approx(1.0)
+    assert shares[1] < 0.01
+    assert shares[2] == pytest.approx(0.5, abs=0.05)
+    assert (between_segment_shares(np.column_stack([noise]), np.zeros(1000)) == 0).all()
 
 
 def test_the_chosen_bound_is_the_largest_within_noise_of_the_best_gap():

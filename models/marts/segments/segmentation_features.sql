@@ -17,6 +17,7 @@ features as (
         coalesce(clipped_customer_count, 0) as clipped_customer_count,
         coalesce(clipped_customer_share, 0) as clipped_customer_share,
         feature_weight,
+        between_segment_variance_share,
         scaler_mean,
         scaler_scale
     from segmentation_fit

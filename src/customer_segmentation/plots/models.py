@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from customer_segmentation.plots.style import NEUTRAL, POPULATION, new_figure
+from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.warehouse import NoData, Warehouse
 
 CHOSEN = "#D55E00"
-# The stability a k needs (prediction strength) to be eligible; drawn as a reference line.
-MIN_PREDICTION_STRENGTH = 0.8
 
 K_COLUMNS = [
     "k",
@@ -93,11 +94,12 @@ def draw_k_scores(warehouse: Warehouse, _palette) -> Figure:
     davies.plot(frame.k, frame.davies_bouldin_score, marker="o", color=NEUTRAL)
     davies.set_ylabel("Davies-Bouldin (ratio, lower is better)")
     stability.plot(frame.k, frame.prediction_strength, marker="o", color=NEUTRAL)
+    minimum = _min_prediction_strength(warehouse)
     stability.axhline(
-        MIN_PREDICTION_STRENGTH,
+        minimum,
         color=POPULATION,
         linestyle=":",
-        label=f"minimum {MIN_PREDICTION_STRENGTH}",
+        label=f"minimum {minimum}",
     )
     stability.set_ylabel("Prediction strength (0-1, higher is more stable)")
     for axes in panels:
@@ -109,39 +111,58 @@ def draw_k_scores(warehouse: Warehouse, _palette) -> Figure:
     return figure
 
 
+def _min_prediction_strength(warehouse: Warehouse) -> float:
+    """The stability threshold the latest run used (its stored settings), drawn as a line."""
+    try:
+        settings = warehouse.query(
+            "select settings from segmentation_runs order by as_of_date desc limit 1",
+            {"segmentation_runs": ["settings", "as_of_date"]},
+        ).settings.iloc[0]
+        return float(json.loads(settings)["min_prediction_strength"])
+    except (NoData, KeyError, TypeError, ValueError):
+        return SegmentationConfig.min_prediction_strength
+
+
 WEIGHT_COLUMNS = [
     "feature_name",
     "is_feature_used",
     "feature_weight",
+    "between_segment_variance_share",
     "clipped_customer_count",
 ]
 
 
 def draw_feature_weights(warehouse: Warehouse, _palette) -> Figure:
-    """Each used feature's sparse K-means weight, largest first; clipped customers noted."""
+    """Each used feature's share of variance between the segments, largest first; the weight
+    is noted where the features were not weighed equally, and clipped customers beside it."""
     frame = warehouse.table("segmentation_features", WEIGHT_COLUMNS, "feature_name")
     frame = frame[frame.is_feature_used.fillna(False).astype(bool)]
-    frame = frame[frame.feature_weight.notna()].sort_values(
-        ["feature_weight", "feature_name"], ascending=[True, False]
+    frame = frame[frame.between_segment_variance_share.notna()].sort_values(
+        ["between_segment_variance_share", "feature_name"], ascending=[True, False]
     )
     if frame.empty:
-        raise NoData("no feature was used, so none has a weight")
+        raise NoData("no feature was used in a fit, so none separates the segments")
+    equal = 1 / np.sqrt(len(frame))
+    unequal = not np.allclose(frame.feature_weight.fillna(equal), equal)
     figure = new_figure(8, max(3.0, 0.32 * len(frame) + 1.2))
     axes = figure.add_subplot()
-    colours = [NEUTRAL if w > 0 else POPULATION for w in frame.feature_weight]
-    axes.barh(frame.feature_name, frame.feature_weight, color=colours)
+    axes.barh(frame.feature_name, frame.between_segment_variance_share, color=NEUTRAL)
     for position, row in enumerate(frame.itertuples()):
-        note = "weight 0: no group structure" if row.feature_weight == 0 else ""
+        notes = [f"weight {row.feature_weight:.2f}"] if unequal else []
         if row.clipped_customer_count and row.clipped_customer_count > 0:
-            clipped = f"{int(row.clipped_customer_count):,} clipped"
-            note = f"{note}; {clipped}" if note else clipped
-        if note:
-            axes.text(row.feature_weight + 0.01, position, note, va="center", fontsize=8)
-    equal = 1 / np.sqrt(len(frame))
-    axes.axvline(equal, color=POPULATION, linestyle=":", label=f"equal weights ({equal:.2f})")
-    axes.set_xlabel("Feature weight (squares sum to 1)")
-    axes.set_xlim(0, max(1.0, frame.feature_weight.max() * 1.3))
-    axes.legend(loc="lower right")
+            notes.append(f"{int(row.clipped_customer_count):,} clipped")
+        if notes:
+            axes.text(
+                row.between_segment_variance_share + 0.01,
+                position,
+                "; ".join(notes),
+                va="center",
+                fontsize=8,
+            )
+    axes.set_xlabel("Share of the feature's variance between segments (0-1)")
+    axes.set_xlim(0, 1.0)
+    if not unequal:
+        axes.set_title(f"Every feature weighed the same ({equal:.2f})", fontsize=9)
     return figure
 
 

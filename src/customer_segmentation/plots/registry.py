@@ -99,17 +99,18 @@ FIGURES: tuple[FigureSpec, ...] = (
         "k_selection",
         "Choosing the number of segments: quality and stability",
         "Silhouette against a structureless reference, Calinski-Harabasz, Davies-Bouldin and "
-        "prediction strength (the stability check, minimum 0.8) for every k tried; the dashed "
-        "line is the chosen k.",
+        "prediction strength (the stability check, dotted at its minimum) for every k tried; "
+        "the dashed line is the chosen k.",
         models.draw_k_scores,
     ),
     FigureSpec(
         "segmentation_feature_weights",
         "k_selection",
-        "What the segments are about: feature weights",
-        "How much each feature shapes the segments (sparse K-means weights, chosen from the "
-        "data); grey bars carry no group structure. Extreme customers clipped to a feature's "
-        "fence are counted beside it.",
+        "What the segments are about: variance between segments",
+        "For each feature, the share of its variance that lies between the segments' means: "
+        "long bars tell the segments apart, short ones barely differ between them. Weights are "
+        "noted where features were not weighed equally, and extreme customers clipped to a "
+        "feature's fence are counted beside it.",
         models.draw_feature_weights,
     ),
     FigureSpec(

@@ -1,9 +1,9 @@
 """Which number of segments: every candidate k measured on fixed-size samples, and the
 documented rule that picks one (the doc block `segmentation_k_rule` says the same in words).
 
-For each k the features get their own sparse K-means weights (sparse.tune_bound), K-means is
-fitted in that weighted space, and three checks are made, the same three `segment_validation`
-reports for the chosen segments:
+For each k the features get their weights (`weights.feature_weights`: equal by default, or sparse
+K-means weights tuned for that k), K-means is fitted in that weighted space, and three checks
+are made, the same three `segment_validation` reports for the chosen segments:
 - distinct: the silhouette beats, by `silhouette_tolerance`, the silhouette K-means reaches on
   one structureless Gaussian population with the data's covariance (K-means always finds
   *some* partition, so a silhouette means structure only when it beats this reference);
@@ -35,9 +35,9 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import sample_rows
-from customer_segmentation.segmentation.sparse import tune_bound
 from customer_segmentation.segmentation.stability import Stability, bootstrap_stability
 from customer_segmentation.segmentation.validation import stratified_sample
+from customer_segmentation.segmentation.weights import feature_weights
 
 
 @dataclass
@@ -180,15 +180,7 @@ def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandi
     silhouette on a stratified sample of fixed size and its structureless reference,
     Calinski-Harabasz, Davies-Bouldin, smallest segment, prediction strength and bootstrap
     stability, all in the weighted space the segments live in."""
-    tuning_rows = sample_rows(len(matrix), config.weight_sample_size, config.seed)
-    choice = tune_bound(
-        matrix[tuning_rows],
-        k,
-        count=config.weight_bound_count,
-        permutations=config.weight_permutations,
-        n_init=config.weight_n_init,
-        seed=config.seed,
-    )
+    choice = feature_weights(matrix, k, config)
     space = weighted(matrix, choice.weights)
     model = KMeans(n_clusters=k, n_init=config.n_init, random_state=config.seed).fit(space)
     labels = model.labels_

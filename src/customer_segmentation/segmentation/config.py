@@ -8,8 +8,10 @@ from dataclasses import dataclass
 # Which rule made a run (segmentation_runs.method_version; the versions are described in the
 # doc block segmentation_method_version). 1: K-means on equally weighted features, k by elbow
 # and silhouette. 2: fences on extreme values, sparse K-means weights, k = the largest k >= 3
-# that is distinct, stable and targetable.
-METHOD_VERSION = "2"
+# that is distinct, stable (prediction strength >= 0.8) and targetable. 3: the same fences and
+# k rule, equal feature weights and prediction strength >= 0.7 (sparse weights on request).
+METHOD_VERSION = "3"
+FEATURE_WEIGHTINGS = ("equal", "sparse")
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,16 @@ class SegmentationConfig:
     # Extreme values: fences this many times the median-to-5th/95th-percentile distance beyond
     # that percentile, in transformed units (see prepare.clip_fences).
     clip_fence_multiple: float = 2.0
-    # Sparse K-means weights (sparse.tune_bound): tuned per k on a fixed-size sample.
+    # "equal": every standardised feature counts the same. "sparse": sparse K-means weights
+    # (sparse.tune_bound), tuned per k on a fixed-size sample of weight_sample_size rows.
+    feature_weighting: str = "equal"
     weight_sample_size: int = 2_000
     weight_bound_count: int = 6
     weight_permutations: int = 4
     weight_n_init: int = 2
     # Stable: prediction strength (Tibshirani & Walther 2005) at least this, on halves of a
     # fixed-size sample, averaged over this many random splits.
-    min_prediction_strength: float = 0.8
+    min_prediction_strength: float = 0.7
     prediction_strength_sample_size: int = 4_000
     prediction_strength_splits: int = 20
     # A number of segments the user asked for (var segment_count); None lets the rule choose.
@@ -68,6 +72,11 @@ class SegmentationConfig:
                     "leave it empty to let the rule choose"
                 )
             converted["segment_count"] = int(count)
+        weighting = converted.get("feature_weighting", cls.feature_weighting)
+        if weighting not in FEATURE_WEIGHTINGS:
+            raise ValueError(
+                f"feature_weighting must be one of {list(FEATURE_WEIGHTINGS)} (got {weighting!r})"
+            )
         for name in ("feature_columns", "log_columns", "key_features"):
             if name in converted:
                 converted[name] = tuple(converted[name])

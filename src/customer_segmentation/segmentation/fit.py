@@ -43,10 +43,9 @@ from customer_segmentation.segmentation.rule_tree import RuleConfig
 from customer_segmentation.segmentation.rules import explain_segments
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
-    nearest_centroids,
-    silhouette_by_segment,
-    stratified_sample,
+    segment_frame,
 )
+from customer_segmentation.segmentation.weights import between_segment_shares
 
 # Monetary value orders segment ids: segment 1 is the segment with the highest mean.
 ORDERING_COLUMN = "monetary_amount"
@@ -95,6 +94,9 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
     prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
         dict(zip(prepared.used, weights, strict=True))
+    )
+    prepared.treatment["between_segment_variance_share"] = prepared.treatment["feature_name"].map(
+        dict(zip(prepared.used, between_segment_shares(prepared.matrix, labels), strict=True))
     )
 
     if stability is None:  # one segment: nothing to match or name by profile
@@ -265,36 +267,3 @@ def _inherited_names(ids, match, previous) -> dict[int, SegmentName]:
         for label, previous_id in enumerate(match.previous_ids)
         if previous_id is not None
     }
-
-
-def segment_frame(
-    space, segment_ids, centers, ids, names, match, has_previous, config
-) -> pd.DataFrame:
-    """Per segment, in the weighted space the segments were fitted in: silhouette of its
-    members (stratified sample), nearest other centroid, and whether it continues an earlier
-    run's segment."""
-    sample = stratified_sample(segment_ids, config.silhouette_sample_size, config.seed)
-    silhouettes = silhouette_by_segment(space[sample], segment_ids[sample])
-    nearest, nearest_distance = nearest_centroids(centers)
-    label_of = {segment_id: label for label, segment_id in ids.items()}
-    rows = []
-    for segment_id in sorted(label_of):
-        label = label_of[segment_id]
-        matched = match.previous_ids[label]
-        rows.append(
-            {
-                "segment_id": segment_id,
-                "segment_name": names[segment_id].segment_name,
-                "segment_archetype": names[segment_id].archetype,
-                "segment_silhouette_score": silhouettes.get(segment_id, np.nan),
-                "nearest_segment_id": ids[int(nearest[label])] if nearest[label] >= 0 else None,
-                "nearest_centroid_distance": nearest_distance[label],
-                "bootstrap_jaccard_mean": np.nan,
-                "bootstrap_jaccard_min": np.nan,
-                "match_status": (
-                    "first_run" if not has_previous else "matched" if matched is not None else "new"
-                ),
-                "match_distance": match.distances[label],
-            }
-        )
-    return pd.DataFrame.from_records(rows)

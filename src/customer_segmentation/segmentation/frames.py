@@ -96,6 +96,7 @@ FIT_COLUMN_TYPES = {
     "clipped_customer_count": "Int64",
     "clipped_customer_share": "Float64",
     "feature_weight": "Float64",
+    "between_segment_variance_share": "Float64",
     "feature_weight_bound": "Float64",
     "weight_gap_statistic": "Float64",
     "prediction_strength": "Float64",

@@ -88,3 +88,36 @@ def kruskal_wallis_tests(
         "test_customer_count",
     ]
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def segment_frame(
+    space, segment_ids, centers, ids, names, match, has_previous, config
+) -> pd.DataFrame:
+    """Per segment, in the weighted space the segments were fitted in: silhouette of its
+    members (stratified sample), nearest other centroid, and whether it continues an earlier
+    run's segment."""
+    sample = stratified_sample(segment_ids, config.silhouette_sample_size, config.seed)
+    silhouettes = silhouette_by_segment(space[sample], segment_ids[sample])
+    nearest, nearest_distance = nearest_centroids(centers)
+    label_of = {segment_id: label for label, segment_id in ids.items()}
+    rows = []
+    for segment_id in sorted(label_of):
+        label = label_of[segment_id]
+        matched = match.previous_ids[label]
+        rows.append(
+            {
+                "segment_id": segment_id,
+                "segment_name": names[segment_id].segment_name,
+                "segment_archetype": names[segment_id].archetype,
+                "segment_silhouette_score": silhouettes.get(segment_id, np.nan),
+                "nearest_segment_id": ids[int(nearest[label])] if nearest[label] >= 0 else None,
+                "nearest_centroid_distance": nearest_distance[label],
+                "bootstrap_jaccard_mean": np.nan,
+                "bootstrap_jaccard_min": np.nan,
+                "match_status": (
+                    "first_run" if not has_previous else "matched" if matched is not None else "new"
+                ),
+                "match_distance": match.distances[label],
+            }
+        )
+    return pd.DataFrame.from_records(rows)
