@@ -20,9 +20,8 @@ import pandas as pd
 import pytest
 
 from customer_segmentation import demo_data
-from customer_segmentation.demo import campaigns
+from customer_segmentation.demo import campaigns, generator
 from customer_segmentation.demo import contract as c
-from customer_segmentation.demo import generator
 
 N = 2000
 SEED = 7
@@ -182,9 +181,7 @@ def test_campaigns_only_append_and_keep_their_answers_outside(tmp_path, dirty) -
         assert after.startswith(before), name
         assert (after != before) == (name in (c.MARKETING_EVENTS, c.ORDER_LINES)), name
     assert {p.name for p in out.iterdir()} == set(c.ALL_FILES) - {c.EXCHANGE_RATES}
-    assert result["rows"] == {
-        name: len(read(out / name)) for name in result["rows"]
-    }
+    assert result["rows"] == {name: len(read(out / name)) for name in result["rows"]}
     plans = read(campaigns.plan_path(out))
     truth = read(campaigns.truth_path(out))
     assert list(plans.campaign_id) == [campaign.campaign_id for campaign in campaigns.CAMPAIGNS]
