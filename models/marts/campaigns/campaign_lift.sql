@@ -108,8 +108,8 @@ comparisons as (
         treated_revenue_mean - controls_revenue_mean as revenue_lift,
         {# Student's t with the pooled variance, not Welch's: a holdout of a few dozen
            customers of whom a few percent buy gives a control variance too noisy to use alone
-           (often 0), and Welch's interval then covers the true lift 72-93% of the time; the
-           pooled one 92-98% (docs/campaigns.md). #}
+           (often 0), and Welch's interval then covers the true lift 77-97% of the time; the
+           pooled one 93-98% (bench/results/2026-12-04-revenue-interval-decision.md). #}
         case
             when treated + controls > 2 and pooled_revenue_standard_deviation > 0 then
                 {{ t_975('treated + controls - 2') }} * pooled_revenue_standard_deviation
