@@ -218,5 +218,6 @@
 {%- endmacro %}
 
 {% macro spark__stable_unit_interval(expression) -%}
-    cast(conv(substr(md5({{ expression }}), 1, 8), 16, 10) as bigint) / 4294967296.0
+    {#- A double, as on DuckDB: Spark would divide a bigint by the literal as a decimal. -#}
+    cast(conv(substr(md5({{ expression }}), 1, 8), 16, 10) as double) / 4294967296
 {%- endmacro %}

@@ -1,6 +1,7 @@
 {#- Two-sided 95% intervals and power for a treatment/control comparison, as SQL expressions
     that every engine evaluates alike (no statistics library in the warehouse). side is -1 for
-    the lower bound and 1 for the upper. The method, with references, is the doc block
+    the lower bound and 1 for the upper. Constants are written 1e0, not 1.0: Spark reads 1.0
+    as a decimal and would divide in decimals. The method, with references, is the doc block
     campaign_lift_method. -#}
 
 {% macro z_975() -%}
@@ -13,10 +14,10 @@
     (
         (
             {{ successes }} / {{ trials }}
-            + {{ z_975() }} * {{ z_975() }} / (2.0 * {{ trials }})
+            + {{ z_975() }} * {{ z_975() }} / (2e0 * {{ trials }})
             + ({{ side }}) * {{ z_975() }} * sqrt(
                 ({{ successes }} / {{ trials }}) * (1 - {{ successes }} / {{ trials }}) / {{ trials }}
-                + {{ z_975() }} * {{ z_975() }} / (4.0 * {{ trials }} * {{ trials }})
+                + {{ z_975() }} * {{ z_975() }} / (4e0 * {{ trials }} * {{ trials }})
             )
         )
         / (1 + {{ z_975() }} * {{ z_975() }} / {{ trials }})
@@ -62,5 +63,5 @@
         sqrt(p(1-p))) that a two-sided test at alpha 0.05 detects with power 0.8 for these
         group sizes: (z_0.975 + z_0.8) * sd * sqrt(1/n_a + 1/n_b). -#}
     ((1.959963984540054 + 0.8416212335729143) * {{ standard_deviation }}
-        * sqrt(1.0 / {{ count_a }} + 1.0 / {{ count_b }}))
+        * sqrt(1e0 / {{ count_a }} + 1e0 / {{ count_b }}))
 {%- endmacro %}
