@@ -65,3 +65,9 @@
     ((1.959963984540054 + 0.8416212335729143) * {{ standard_deviation }}
         * sqrt(1e0 / {{ count_a }} + 1e0 / {{ count_b }}))
 {%- endmacro %}
+
+{% macro relative_lift_bound(log_ratio, standard_error, side) -%}
+    {#- A bound of a ratio's 95% interval on the log scale, as a relative lift (ratio - 1):
+        symmetric around the log ratio, so the lift can fall by at most 100%. -#}
+    (exp({{ log_ratio }} + ({{ side }}) * {{ z_975() }} * {{ standard_error }}) - 1)
+{%- endmacro %}

@@ -266,6 +266,11 @@ def test_intervals_match_published_and_reference_values(campaign_builds, tmp_pat
     assert row["conversion_lift"] == pytest.approx(0.2)
     assert row["conversion_lift_lower"] == pytest.approx(0.0524, abs=5e-5)
     assert row["conversion_lift_upper"] == pytest.approx(0.3339, abs=5e-5)
+    # Relative lift: Katz's log risk-ratio interval, as scipy computes it.
+    ratio = stats.contingency.relative_risk(56, 70, 48, 80).confidence_interval(0.95)
+    assert row["relative_conversion_lift"] == pytest.approx(0.8 / 0.6 - 1)
+    assert row["relative_conversion_lift_lower"] == pytest.approx(ratio.low - 1, rel=1e-9)
+    assert row["relative_conversion_lift_upper"] == pytest.approx(ratio.high - 1, rel=1e-9)
     # Revenue: Student's pooled-variance t interval, as scipy computes it.
     test = stats.ttest_ind([r for _, r in treated], [r for _, r in controls], equal_var=True)
     interval = test.confidence_interval(0.95)

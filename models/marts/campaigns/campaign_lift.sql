@@ -153,14 +153,12 @@ final as (
         comparisons.conversion_lift_lower,
         comparisons.conversion_lift_upper,
         exp(comparisons.log_conversion_ratio) - 1 as relative_conversion_lift,
-        exp(
-            comparisons.log_conversion_ratio
-            - {{ z_975() }} * comparisons.log_conversion_ratio_standard_error
-        ) - 1 as relative_conversion_lift_lower,
-        exp(
-            comparisons.log_conversion_ratio
-            + {{ z_975() }} * comparisons.log_conversion_ratio_standard_error
-        ) - 1 as relative_conversion_lift_upper,
+        {{ relative_lift_bound(
+            'comparisons.log_conversion_ratio', 'comparisons.log_conversion_ratio_standard_error', -1
+        ) }} as relative_conversion_lift_lower,
+        {{ relative_lift_bound(
+            'comparisons.log_conversion_ratio', 'comparisons.log_conversion_ratio_standard_error', 1
+        ) }} as relative_conversion_lift_upper,
         comparisons.conversion_minimum_detectable_lift,
         comparisons.treated_revenue_mean as treatment_revenue_per_customer,
         comparisons.controls_revenue_mean as control_revenue_per_customer,
@@ -168,14 +166,12 @@ final as (
         comparisons.revenue_lift - comparisons.revenue_lift_margin as revenue_lift_per_customer_lower,
         comparisons.revenue_lift + comparisons.revenue_lift_margin as revenue_lift_per_customer_upper,
         exp(comparisons.log_revenue_ratio) - 1 as relative_revenue_lift,
-        exp(
-            comparisons.log_revenue_ratio
-            - {{ z_975() }} * comparisons.log_revenue_ratio_standard_error
-        ) - 1 as relative_revenue_lift_lower,
-        exp(
-            comparisons.log_revenue_ratio
-            + {{ z_975() }} * comparisons.log_revenue_ratio_standard_error
-        ) - 1 as relative_revenue_lift_upper,
+        {{ relative_lift_bound(
+            'comparisons.log_revenue_ratio', 'comparisons.log_revenue_ratio_standard_error', -1
+        ) }} as relative_revenue_lift_lower,
+        {{ relative_lift_bound(
+            'comparisons.log_revenue_ratio', 'comparisons.log_revenue_ratio_standard_error', 1
+        ) }} as relative_revenue_lift_upper,
         comparisons.revenue_minimum_detectable_lift,
         {# A verdict only once the window has closed: reading an open window is peeking. #}
         case
