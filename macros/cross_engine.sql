@@ -204,3 +204,20 @@
 {% macro spark__has_prefix(expression, prefix) -%}
     startswith({{ expression }}, {{ prefix }})
 {%- endmacro %}
+
+
+{% macro stable_unit_interval(expression) -%}
+    {#- A number in [0, 1) from the text's MD5 (its first 32 bits): the same on every engine,
+        version and run, unlike the engines' own hash functions, so a split made from it can
+        be recomputed anywhere (Python: int(md5(text).hexdigest()[:8], 16) / 2**32). -#}
+    {{ return(adapter.dispatch('stable_unit_interval', 'customer_segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__stable_unit_interval(expression) -%}
+    cast(('0x' || left(md5({{ expression }}), 8)) as ubigint) / 4294967296.0
+{%- endmacro %}
+
+{% macro spark__stable_unit_interval(expression) -%}
+    {#- A double, as on DuckDB: Spark would divide a bigint by the literal as a decimal. -#}
+    cast(conv(substr(md5({{ expression }}), 1, 8), 16, 10) as double) / 4294967296
+{%- endmacro %}

@@ -15,6 +15,10 @@ beside dbt or an analyst's session without taking the write lock or changing any
   segment that no longer exists leaves no file to be imported by mistake. Other files there are
   not touched.
 - `manifest.csv` lists every file written with its row and exclusion counts.
+- Each planned campaign with an audience (`campaign_audiences`) gets `treatment_<campaign>.csv`,
+  whom to send to (without refused consent, as above), and `control_<campaign>.csv`, whom to
+  hold out: everyone, since the tool must suppress them all. The lists come from the frozen
+  audience, so a re-export after later builds writes the same customers in the same groups.
 
     python -m customer_segmentation.export --db warehouse.duckdb --out reports/audiences
 """
@@ -43,8 +47,27 @@ COLUMNS = (
     "as_of_date",
 )
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "segment_id", "segment_name", "rows", "excluded_no_consent")
+MANIFEST_COLUMNS = (
+    "file",
+    "segment_id",
+    "segment_name",
+    "rows",
+    "excluded_no_consent",
+    "campaign_id",
+    "campaign_group",
+)
 SEGMENT_FILE_GLOB = "segment_*.csv"
+CAMPAIGN_TABLE = "campaign_audiences"
+CAMPAIGN_COLUMNS = (
+    "customer_id",
+    "campaign_id",
+    "campaign_group",
+    "segment_id",
+    "segment_name",
+    "segment_snapshot_date",
+    "planned_send_date",
+)
+CAMPAIGN_FILE_GLOBS = ("treatment_*.csv", "control_*.csv")
 
 
 class ExportError(RuntimeError):
@@ -56,10 +79,12 @@ class SegmentFile:
     """One audience file as written."""
 
     file: str
-    segment_id: int
+    segment_id: int | None
     segment_name: str
     rows: int
     excluded_no_consent: int
+    campaign_id: str = ""
+    campaign_group: str = ""
 
 
 def slugify(text: str) -> str:
@@ -130,6 +155,41 @@ def _audience_rows(
     return rows, int(excluded)
 
 
+def _campaign_lists(
+    connection: duckdb.DuckDBPyConnection, include_no_consent: bool
+) -> list[tuple[SegmentFile, list[tuple]]]:
+    """(file, rows) per campaign and group; none for a warehouse built before campaigns."""
+    (has_table,) = connection.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = current_schema() "
+        "and table_name = ?",
+        [CAMPAIGN_TABLE],
+    ).fetchone()
+    if not has_table:
+        return []
+    as_text = ", ".join(f"coalesce(cast(c.{column} as varchar), '')" for column in CAMPAIGN_COLUMNS)
+    refused = "c.campaign_group = 'treatment' and a.has_marketing_consent = false"
+    keep = "true" if include_no_consent else f"not coalesce({refused}, false)"
+    lists = []
+    groups = connection.execute(
+        f"select distinct campaign_id, campaign_group from {CAMPAIGN_TABLE} order by all"
+    ).fetchall()
+    for campaign_id, group in groups:
+        query = (
+            f"from {CAMPAIGN_TABLE} as c left join {TABLE} as a on c.customer_id = a.customer_id"
+            " where c.campaign_id = ? and c.campaign_group = ?"
+        )
+        rows = connection.execute(
+            f"select {as_text} {query} and {keep} order by c.customer_id", [campaign_id, group]
+        ).fetchall()
+        (excluded,) = connection.execute(
+            f"select count(*) {query} and not ({keep})", [campaign_id, group]
+        ).fetchone()
+        name = f"{group}_{slugify(campaign_id) or 'campaign'}.csv"
+        lists.append((SegmentFile(name, None, "", len(rows), excluded, campaign_id, group), rows))
+    return lists
+
+
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -158,24 +218,34 @@ def export_audiences(
         for segment_id, segment_name in _segments(connection, db_path):
             rows, excluded = _audience_rows(connection, segment_id, include_no_consent)
             audiences.append((segment_id, segment_name, rows, excluded))
+        campaign_lists = _campaign_lists(connection, include_no_consent)
 
     files = [
         SegmentFile(segment_file_name(segment_id, name), segment_id, name, len(rows), excluded)
         for segment_id, name, rows, excluded in audiences
     ]
-    names = [written.file for written in files]
+    names = [written.file for written in files + [file for file, _ in campaign_lists]]
     if len(set(names)) != len(names):
-        raise ExportError(f"{db_path}: two segments map to the same file name in {names}")
+        raise ExportError(f"{db_path}: two segments or campaigns map to one file name in {names}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in sorted(out_dir.glob(SEGMENT_FILE_GLOB)) + [out_dir / MANIFEST]:
-        stale.unlink(missing_ok=True)
+    stale_globs = (SEGMENT_FILE_GLOB, *CAMPAIGN_FILE_GLOBS)
+    for stale in [path for glob in stale_globs for path in sorted(out_dir.glob(glob))]:
+        stale.unlink()
+    (out_dir / MANIFEST).unlink(missing_ok=True)
     for written, (_, _, rows, _) in zip(files, audiences, strict=True):
         _write_csv(out_dir / written.file, COLUMNS, rows)
+    for written, rows in campaign_lists:
+        _write_csv(out_dir / written.file, CAMPAIGN_COLUMNS, rows)
+    files += [written for written, _ in campaign_lists]
     _write_csv(
         out_dir / MANIFEST,
         MANIFEST_COLUMNS,
-        [(w.file, w.segment_id, w.segment_name, w.rows, w.excluded_no_consent) for w in files],
+        [
+            (w.file, "" if w.segment_id is None else w.segment_id, w.segment_name, w.rows)
+            + (w.excluded_no_consent, w.campaign_id, w.campaign_group)
+            for w in files
+        ],
     )
     return files
 
@@ -196,8 +266,13 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     for w in files:
+        what = (
+            f"campaign {w.campaign_id} {w.campaign_group}"
+            if w.campaign_id
+            else f"segment {w.segment_id} '{w.segment_name}'"
+        )
         print(
-            f"{w.file}: segment {w.segment_id} '{w.segment_name}', {w.rows} rows written, "
+            f"{w.file}: {what}, {w.rows} rows written, "
             f"{w.excluded_no_consent} left out (no marketing consent)"
         )
     print(

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from customer_segmentation import demo_data
+from customer_segmentation.demo import campaigns, generator
 from customer_segmentation.demo import contract as c
-from customer_segmentation.demo import generator
 
 N = 2000
 SEED = 7
@@ -169,6 +169,38 @@ def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path, dirty)
     assert (first / c.CUSTOMERS).read_bytes() != (other / c.CUSTOMERS).read_bytes()
     truth = Path(str(first) + "_true_types.csv")
     assert truth.read_bytes() == Path(str(again) + "_true_types.csv").read_bytes()
+
+
+def test_campaigns_only_append_and_keep_their_answers_outside(tmp_path, dirty) -> None:
+    """--campaigns leaves every row of the plain demo where it was, adds sends and orders at
+    the ends of two files, and writes the plan and the answer key beside the folder."""
+    plain, _ = dirty
+    out, result = run(tmp_path, "campaigns", campaigns=True)
+    for name in set(c.ALL_FILES) - {c.EXCHANGE_RATES}:
+        before, after = (plain / name).read_bytes(), (out / name).read_bytes()
+        assert after.startswith(before), name
+        assert (after != before) == (name in (c.MARKETING_EVENTS, c.ORDER_LINES)), name
+    assert {p.name for p in out.iterdir()} == set(c.ALL_FILES) - {c.EXCHANGE_RATES}
+    assert result["rows"] == {name: len(read(out / name)) for name in result["rows"]}
+    plans = read(campaigns.plan_path(out))
+    truth = read(campaigns.truth_path(out))
+    assert list(plans.campaign_id) == [campaign.campaign_id for campaign in campaigns.CAMPAIGNS]
+    assert len(truth) == N * len(campaigns.CAMPAIGNS)
+    # The split is the warehouse's hash, and each campaign's control share is about its plan's.
+    for plan in plans.itertuples():
+        rows = truth[truth.campaign_id == plan.campaign_id]
+        share = (rows.campaign_group == "control").mean()
+        assert abs(share - float(plan.control_share)) < 0.03, (plan.campaign_id, share)
+    assert all(
+        (campaigns.assignment_draw(r.campaign_id, r.customer_id) < 0.3)
+        == (r.campaign_group == "control")
+        for r in truth[truth.campaign_id == "DEMO-REACTIVATION"].itertuples()
+    )
+    # Planted orders go to treated customers of the types with an effect, and nobody else.
+    planted = truth[truth.planted_order_id != ""]
+    assert set(planted.campaign_group) == {"treatment"}
+    assert set(planted.true_type) == {"at_risk", "bargain_hunter"}
+    assert set(planted.campaign_id) == {"DEMO-REACTIVATION"}
 
 
 def test_reported_row_counts_match_files(dirty, multi) -> None:

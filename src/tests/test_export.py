@@ -97,11 +97,11 @@ def test_manifest_lists_every_file_with_counts(db, tmp_path):
     assert _read(out / "manifest.csv") == [
         {"file": LOYAL, "segment_id": "1",
          "segment_name": "Loyal Regulars – High Spend, Web Active",
-         "rows": "1", "excluded_no_consent": "1"},
+         "rows": "1", "excluded_no_consent": "1", "campaign_id": "", "campaign_group": ""},
         {"file": AT_RISK, "segment_id": "3", "segment_name": "At Risk High Spenders",
-         "rows": "3", "excluded_no_consent": "1"},
+         "rows": "3", "excluded_no_consent": "1", "campaign_id": "", "campaign_group": ""},
         {"file": CHAMPIONS, "segment_id": "10", "segment_name": "Champions",
-         "rows": "2", "excluded_no_consent": "0"},
+         "rows": "2", "excluded_no_consent": "0", "campaign_id": "", "campaign_group": ""},
     ]  # fmt: skip
 
 
@@ -182,3 +182,53 @@ def test_a_segment_id_with_two_names_is_exit_2(tmp_path, capsys):
     assert main(["--db", str(db), "--out", str(tmp_path / "out")]) == 2
     assert "several names to segment_id(s) [3]" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def _plan_campaign(db: Path) -> None:
+    """campaign_audiences as the warehouse freezes it: customers 30, 12 and 9 treated, 4 and 100
+    held out (12 refused consent since)."""
+    with duckdb.connect(str(db)) as connection:
+        connection.execute(
+            "create table campaign_audiences as select * from (values"
+            " ('WIN-BACK Q4', 30, 3, 'At Risk High Spenders', 'treatment'),"
+            " ('WIN-BACK Q4', 12, 3, 'At Risk High Spenders', 'treatment'),"
+            " ('WIN-BACK Q4', 9, 1, 'Loyal Regulars', 'treatment'),"
+            " ('WIN-BACK Q4', 4, 3, 'At Risk High Spenders', 'control'),"
+            " ('WIN-BACK Q4', 100, 10, 'Champions', 'control')"
+            ") as t(campaign_id, customer_id, segment_id, segment_name, campaign_group)"
+        )
+        connection.execute(
+            "alter table campaign_audiences add column segment_snapshot_date date"
+            " default date '2024-06-30'"
+        )
+        connection.execute(
+            "alter table campaign_audiences add column planned_send_date date"
+            " default date '2024-07-07'"
+        )
+
+
+def test_each_campaign_gets_a_treatment_and_a_control_list_in_the_manifest(db, tmp_path):
+    _plan_campaign(db)
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "control_old_campaign.csv").write_text("customer_id\n1\n")
+    assert main(["--db", str(db), "--out", str(out)]) == 0
+    assert not (out / "control_old_campaign.csv").exists()
+    treatment = _read(out / "treatment_win_back_q4.csv")
+    control = _read(out / "control_win_back_q4.csv")
+    # 12 refused consent: not sent to, and counted; control keeps everyone it must suppress.
+    assert [row["customer_id"] for row in treatment] == ["9", "30"]
+    assert [row["customer_id"] for row in control] == ["4", "100"]
+    assert treatment[0] == {
+        "customer_id": "9", "campaign_id": "WIN-BACK Q4", "campaign_group": "treatment",
+        "segment_id": "1", "segment_name": "Loyal Regulars",
+        "segment_snapshot_date": "2024-06-30", "planned_send_date": "2024-07-07",
+    }  # fmt: skip
+    manifest = {row["file"]: row for row in _read(out / "manifest.csv")}
+    assert manifest["treatment_win_back_q4.csv"] == {
+        "file": "treatment_win_back_q4.csv", "segment_id": "", "segment_name": "",
+        "rows": "2", "excluded_no_consent": "1",
+        "campaign_id": "WIN-BACK Q4", "campaign_group": "treatment",
+    }  # fmt: skip
+    assert manifest["control_win_back_q4.csv"]["rows"] == "2"
+    assert manifest["control_win_back_q4.csv"]["excluded_no_consent"] == "0"

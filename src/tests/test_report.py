@@ -117,6 +117,12 @@ def test_predicted_value_is_compared_with_the_repeat_count_on_a_plain_date(demo_
     assert re.search(r"rank correlation with what they bought 0\.\d\d for the model, ", section)
 
 
+def test_campaign_section_says_none_is_planned_when_the_seed_is_empty(demo_outputs):
+    markdown = demo_outputs.markdown_path.read_text(encoding="utf-8")
+    section = markdown.split("## Campaigns and their lift", 1)[1].split("\n## ", 1)[0]
+    assert "No campaign is planned (the seed `campaign_plans` is empty)" in section
+
+
 def test_same_warehouse_gives_the_same_report(demo_build, demo_outputs):
     before = demo_outputs.html_path.read_bytes(), demo_outputs.markdown_path.read_bytes()
     html_path, md_path = render_report(

@@ -1,7 +1,8 @@
 """Raw files as real systems export them, on Spark: the cases of test_raw_file_formats.py that
 Spark reads itself (a quoted line break, a comma and doubled quotes inside quotes, a row with
-too many fields, a quote never closed, Latin-1 read with raw_encoding, and a file that is not
-UTF-8 stopping the build in the project's words).
+too many fields, a quote never closed, Latin-1 read with raw_encoding) and the folder that stops
+the build in the project's words (a file that is not UTF-8, a ; delimiter, a file of which nothing
+parses, the last with a byte-order mark and CRLF).
 
 Run by `make test-spark` (SPARK_PARITY_DIR set, Java 17). One dbt run builds the staging,
 quarantine and customer models of the excel_utf8 fixture, re-encoded as Latin-1, on a Spark
@@ -130,9 +131,27 @@ def test_row_counts_are_records_not_lines_on_spark(spark_tables):
     ]
 
 
-def test_latin1_read_as_utf8_stops_naming_file_line_and_var_on_spark(latin1_raw, tmp_path):
-    done = _spark_dbt(["run", "--select", "stg_canonical__products"], latin1_raw, tmp_path, "utf-8")
+def test_folder_that_cannot_be_read_stops_naming_each_file_on_spark(latin1_raw, tmp_path):
+    """The DuckDB test's three broken files, read as UTF-8, in one run: Latin-1 customers, a ;
+    delimiter, and a file of which nothing parses. That last file also starts with a UTF-8
+    byte-order mark and ends its lines with CRLF: were the mark kept in the header, the check
+    would report a missing product_id instead of the unparseable rows."""
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    (raw_dir / "customers.csv").write_bytes((latin1_raw / "customers.csv").read_bytes())
+    order_lines = (latin1_raw / "order_lines.csv").read_bytes().decode("latin-1")
+    (raw_dir / "order_lines.csv").write_text(order_lines.replace(",", ";"), encoding="utf-8")
+    (raw_dir / "products.csv").write_bytes(
+        "product_id,product_name,category,brand,unit_cost\r\nSKU1,a,b,c,d,e\r\nSKU2\r\n".encode(
+            "utf-8-sig"
+        )
+    )
+    done = _spark_dbt(["run", "--select", "stg_canonical__products"], raw_dir, tmp_path, "utf-8")
     assert done.returncode != 0
-    assert (
-        "customers.csv: not valid utf-8 (first at line 4); set the var raw_encoding" in done.stdout
-    ), done.stdout[-3000:]
+    assert "Traceback" not in done.stdout + done.stderr
+    for message in (
+        "customers.csv: not valid utf-8 (first at line 4); set the var raw_encoding",
+        "order_lines.csv: wrong header, missing column(s) order_id, line_number",
+        "products.csv: no row could be parsed as CSV (2 line(s) after the header",
+    ):
+        assert message in done.stdout, done.stdout[-3000:]

@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--clean", action="store_true", help="inject no dirt at all")
     parser.add_argument(
+        "--campaigns",
+        action="store_true",
+        help="add planted holdout campaigns with a known effect, their seed rows and answer key"
+        " (written beside --out: <out>_campaign_plans.csv, <out>_campaign_truth.csv)",
+    )
+    parser.add_argument(
         "--chunk-size",
         type=int,
         default=20_000,
@@ -91,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dirty=not args.clean,
             chunk_size=args.chunk_size,
             progress=not args.no_progress,
+            campaigns=args.campaigns,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -18,6 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import contract as c
+from .campaigns import plant_campaigns
 from .catalog import build_catalog, build_exchange_rates
 from .chunk import TRUTH, IdCounters, chunk_files
 from .settings import Context
@@ -69,11 +70,13 @@ def generate(
     dirty: bool = True,
     chunk_size: int = 20_000,
     progress: bool = True,
+    campaigns: bool = False,
 ) -> dict[str, Any]:
     """Write the demo raw files for `customers` customers into `out_dir`.
 
     Returns `{"rows": {file: data rows}, "dirt": {kind: count}, "info": {fact: count}, ...}`.
-    Same arguments give byte-identical files; `dirty=False` removes every kind of dirt.
+    Same arguments give byte-identical files; `dirty=False` removes every kind of dirt;
+    `campaigns=True` appends the planted holdout campaigns (demo.campaigns).
     """
     out_dir = Path(out_dir)
     truth_path = Path(truth_out) if truth_out is not None else default_truth_path(out_dir)
@@ -123,6 +126,11 @@ def generate(
             bar.update(size)
 
     counts["empty_unit_cost_products"] = int((ctx.catalog.cost_cents < 0).sum())
+    rows = {f: sink.rows[f] for f in files}
+    planted = plant_campaigns(out_dir, seed, window.end, truth_path) if campaigns else {}
+    for campaign in planted.values():
+        rows[c.MARKETING_EVENTS] += campaign["sent"]
+        rows[c.ORDER_LINES] += campaign["planted_orders"]
     return {
         "out_dir": str(out_dir),
         "truth_out": str(truth_path),
@@ -132,7 +140,8 @@ def generate(
         "currencies": currencies,
         "start_date": window.start.isoformat(),
         "end_date": window.end.isoformat(),
-        "rows": {f: sink.rows[f] for f in files},
+        "rows": rows,
+        "campaigns": planted,
         "truth_rows": sink.rows[TRUTH],
         "dirt": {k: counts[k] for k in c.DIRT_KEYS},
         "info": {k: counts[k] for k in c.INFO_KEYS},

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from customer_segmentation.plots import SECTIONS, FigureManifest
+from customer_segmentation.report.campaigns import _campaigns
 from customer_segmentation.report.quality import (
     _clipped_features,
     _clv,
@@ -180,6 +181,7 @@ def build_context(
         "dropped_features": _dropped_features(warehouse),
         "clipped_features": _clipped_features(warehouse),
         "clv": _optional(lambda: _clv(warehouse), missing, "predicted value"),
+        "campaigns": _optional(lambda: _campaigns(warehouse), missing, "campaigns"),
         "figures": by_section,
         "sections": SECTIONS,
         "no_data_figures": [f for f in manifest.figures if not f.has_data],
