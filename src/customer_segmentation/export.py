@@ -100,18 +100,28 @@ def segment_file_name(segment_id: int, segment_name: str) -> str:
     return f"segment_{segment_id:02d}" + (f"_{slug}" if slug else "") + ".csv"
 
 
-def _check_table(connection: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The table's columns in the warehouse's default schema; empty when there is no table."""
     found = connection.execute(
         "select column_name from information_schema.columns "
         "where table_catalog = current_database() and table_schema = current_schema() "
         "and table_name = ?",
-        [TABLE],
+        [table],
     ).fetchall()
+    return {name for (name,) in found}
+
+
+def _check_columns(db_path: Path, table: str, found: set[str], expected: tuple[str, ...]) -> None:
+    missing = sorted(set(expected) - found)
+    if missing:
+        raise ExportError(f"{db_path}: table {table!r} lacks column(s) {', '.join(missing)}")
+
+
+def _check_table(connection: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    found = _columns(connection, TABLE)
     if not found:
         raise ExportError(f"{db_path} has no table {TABLE!r}: run `dbt build` first")
-    missing = sorted(set(COLUMNS) - {name for (name,) in found})
-    if missing:
-        raise ExportError(f"{db_path}: table {TABLE!r} lacks column(s) {', '.join(missing)}")
+    _check_columns(db_path, TABLE, found, COLUMNS)
 
 
 def _segments(connection: duckdb.DuckDBPyConnection, db_path: Path) -> list[tuple[int, str]]:
@@ -156,17 +166,13 @@ def _audience_rows(
 
 
 def _campaign_lists(
-    connection: duckdb.DuckDBPyConnection, include_no_consent: bool
+    connection: duckdb.DuckDBPyConnection, db_path: Path, include_no_consent: bool
 ) -> list[tuple[SegmentFile, list[tuple]]]:
     """(file, rows) per campaign and group; none for a warehouse built before campaigns."""
-    (has_table,) = connection.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = current_database() and table_schema = current_schema() "
-        "and table_name = ?",
-        [CAMPAIGN_TABLE],
-    ).fetchone()
-    if not has_table:
+    found = _columns(connection, CAMPAIGN_TABLE)
+    if not found:
         return []
+    _check_columns(db_path, CAMPAIGN_TABLE, found, CAMPAIGN_COLUMNS)
     as_text = ", ".join(f"coalesce(cast(c.{column} as varchar), '')" for column in CAMPAIGN_COLUMNS)
     refused = "c.campaign_group = 'treatment' and a.has_marketing_consent = false"
     keep = "true" if include_no_consent else f"not coalesce({refused}, false)"
@@ -218,7 +224,7 @@ def export_audiences(
         for segment_id, segment_name in _segments(connection, db_path):
             rows, excluded = _audience_rows(connection, segment_id, include_no_consent)
             audiences.append((segment_id, segment_name, rows, excluded))
-        campaign_lists = _campaign_lists(connection, include_no_consent)
+        campaign_lists = _campaign_lists(connection, db_path, include_no_consent)
 
     files = [
         SegmentFile(segment_file_name(segment_id, name), segment_id, name, len(rows), excluded)
