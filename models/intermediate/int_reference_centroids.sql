@@ -60,6 +60,14 @@ final as (
         {%- else -%}
         1.0 as feature_weight,
         {%- endif %}
+        {#- Runs before method 4 assigned to the nearest centroid: no rule, read as null. #}
+        {% for column in ['discriminant_coefficient', 'discriminant_intercept'] -%}
+        {% if column in centroid_columns -%}
+        centroids.{{ column }},
+        {%- else -%}
+        cast(null as double) as {{ column }},
+        {%- endif %}
+        {% endfor -%}
         reference_run.k,
         reference_run.seed,
         reference_run.feature_list,
@@ -99,6 +107,8 @@ final as (
         cast(null as double) as scaler_mean,
         cast(null as double) as scaler_scale,
         cast(null as double) as feature_weight,
+        cast(null as double) as discriminant_coefficient,
+        cast(null as double) as discriminant_intercept,
         cast(null as integer) as k,
         cast(null as integer) as seed,
         cast(null as string) as feature_list,

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from customer_segmentation.segmentation.choose_k import (
     choose_k,
     evaluate_k,
-    measure_stability,
+    member_means,
     nearest_center,
     weighted,
 )
@@ -39,8 +39,10 @@ from customer_segmentation.segmentation.prepare import (
     prepare_features,
     sample_rows,
 )
+from customer_segmentation.segmentation.refine import Discriminant, shared_covariance_discriminant
 from customer_segmentation.segmentation.rule_tree import RuleConfig
 from customer_segmentation.segmentation.rules import explain_segments
+from customer_segmentation.segmentation.stability import measure_stability
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     segment_frame,
@@ -74,7 +76,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     prepared = prepare_features(features, config)
     raw = features.sort_values(ID_COLUMN, kind="mergesort").reset_index(drop=True)
     n_rows = len(prepared.customer_ids)
-    stability = None
+    stability, discriminant = None, None
     # One segment: every feature counts the same (no k to weigh features for).
     weights = np.full(len(prepared.used), 1 / np.sqrt(max(len(prepared.used), 1)))
     if n_rows < 2 or not prepared.used:
@@ -90,7 +92,17 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         chosen = next(c for c in candidates if c.k == choice.k)
         weights, centers = chosen.weights, chosen.centers
         labels, _ = nearest_center(prepared.matrix, centers, weights)
-        stability = measure_stability(chosen, config)
+        fit_labels = None
+        # A mixture models groups: where no k has any (segments are tiers of one population,
+        # no silhouette better than a single Gaussian's), K-means' tiers stand.
+        has_groups = any(c.has_structure(config.silhouette_tolerance) for c in candidates)
+        if config.segment_assignment == "shared_covariance" and has_groups:
+            discriminant = _shared_covariance(fit_matrix, chosen, config)
+        if discriminant is not None:
+            labels = discriminant.predict(prepared.matrix)
+            centers = member_means(prepared.matrix, labels, chosen.k)
+            fit_labels = labels[fit_rows]
+        stability = measure_stability(chosen, config, fit_labels)
         k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
     prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
         dict(zip(prepared.used, weights, strict=True))
@@ -110,7 +122,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         )
         inherited = _inherited_names(ids, match, previous)
     segment_ids = np.array([ids[label] for label in labels], dtype=np.int64)
-    centroids = centroid_frame(centers, ids, prepared)
+    centroids = centroid_frame(centers, ids, prepared, discriminant)
     names = name_segments(
         centroids, vocabulary.archetypes, vocabulary.descriptors, inherited=inherited
     )
@@ -187,6 +199,24 @@ def _k_range(config: SegmentationConfig, distinct_points: int) -> list[int]:
             "with distinct features"
         )
     return [k for k in wanted if k < distinct_points] or [1]
+
+
+def _shared_covariance(fit_matrix, chosen, config) -> Discriminant | None:
+    """The shared-covariance rule for the chosen k (segmentation.refine), or None when EM did
+    not converge or its segments would break the rule k was chosen by (a segment below
+    min_segment_share of customers): then K-means' nearest centroid stands."""
+    scale = np.sqrt(chosen.weights)
+    rule = shared_covariance_discriminant(
+        chosen.space,
+        weighted(chosen.centers, chosen.weights),
+        scale,
+        config.covariance_floor,
+        config.seed,
+    )
+    if rule is None:
+        return None
+    sizes = np.bincount(rule.predict(fit_matrix), minlength=chosen.k)
+    return rule if sizes.min() >= config.min_segment_share * len(fit_matrix) else None
 
 
 def _single_segment(prepared: PreparedFeatures):
