@@ -8,17 +8,14 @@ and every random step takes the configured seed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation.segmentation.choose_k import (
-    choose_k,
-    evaluate_k,
-    member_means,
-    nearest_center,
-    weighted,
-)
+from customer_segmentation.segmentation.assign import assign_segments
+from customer_segmentation.segmentation.choose_k import choose_k, evaluate_k, weighted
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.frames import (
     SegmentationFit,
@@ -39,10 +36,8 @@ from customer_segmentation.segmentation.prepare import (
     prepare_features,
     sample_rows,
 )
-from customer_segmentation.segmentation.refine import Discriminant, shared_covariance_discriminant
 from customer_segmentation.segmentation.rule_tree import RuleConfig
 from customer_segmentation.segmentation.rules import explain_segments
-from customer_segmentation.segmentation.stability import measure_stability
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     segment_frame,
@@ -90,19 +85,11 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         candidates = [evaluate_k(fit_matrix, k, config) for k in ks]
         choice = choose_k(candidates, config)
         chosen = next(c for c in candidates if c.k == choice.k)
-        weights, centers = chosen.weights, chosen.centers
-        labels, _ = nearest_center(prepared.matrix, centers, weights)
-        fit_labels = None
-        # A mixture models groups: where no k has any (segments are tiers of one population,
-        # no silhouette better than a single Gaussian's), K-means' tiers stand.
-        has_groups = any(c.has_structure(config.silhouette_tolerance) for c in candidates)
-        if config.segment_assignment == "shared_covariance" and has_groups:
-            discriminant = _shared_covariance(fit_matrix, chosen, config)
-        if discriminant is not None:
-            labels = discriminant.predict(prepared.matrix)
-            centers = member_means(prepared.matrix, labels, chosen.k)
-            fit_labels = labels[fit_rows]
-        stability = measure_stability(chosen, config, fit_labels)
+        weights = chosen.weights
+        labels, centers, stability, discriminant, note = assign_segments(
+            prepared.matrix, fit_rows, candidates, chosen, config
+        )
+        choice = replace(choice, reason=f"{choice.reason}; customers to the {note}")
         k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
     prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
         dict(zip(prepared.used, weights, strict=True))
@@ -199,24 +186,6 @@ def _k_range(config: SegmentationConfig, distinct_points: int) -> list[int]:
             "with distinct features"
         )
     return [k for k in wanted if k < distinct_points] or [1]
-
-
-def _shared_covariance(fit_matrix, chosen, config) -> Discriminant | None:
-    """The shared-covariance rule for the chosen k (segmentation.refine), or None when EM did
-    not converge or its segments would break the rule k was chosen by (a segment below
-    min_segment_share of customers): then K-means' nearest centroid stands."""
-    scale = np.sqrt(chosen.weights)
-    rule = shared_covariance_discriminant(
-        chosen.space,
-        weighted(chosen.centers, chosen.weights),
-        scale,
-        config.covariance_floor,
-        config.seed,
-    )
-    if rule is None:
-        return None
-    sizes = np.bincount(rule.predict(fit_matrix), minlength=chosen.k)
-    return rule if sizes.min() >= config.min_segment_share * len(fit_matrix) else None
 
 
 def _single_segment(prepared: PreparedFeatures):
