@@ -45,7 +45,10 @@ final as (
         centroids.centroid_value,
         centroids.is_log_transformed,
         centroids.impute_value,
-        {% for column in ['clip_lower_value', 'clip_upper_value'] -%}
+        {#- Runs stored before fences (method 2) or the shared-covariance rule (method 4) lack
+            these columns: null (no fence; the nearest centroid assigned). #}
+        {% for column in ['clip_lower_value', 'clip_upper_value', 'discriminant_coefficient',
+            'discriminant_intercept'] -%}
         {% if column in centroid_columns -%}
         centroids.{{ column }},
         {%- else -%}
@@ -60,14 +63,6 @@ final as (
         {%- else -%}
         1.0 as feature_weight,
         {%- endif %}
-        {#- Runs before method 4 assigned to the nearest centroid: no rule, read as null. #}
-        {% for column in ['discriminant_coefficient', 'discriminant_intercept'] -%}
-        {% if column in centroid_columns -%}
-        centroids.{{ column }},
-        {%- else -%}
-        cast(null as double) as {{ column }},
-        {%- endif %}
-        {% endfor -%}
         reference_run.k,
         reference_run.seed,
         reference_run.feature_list,
@@ -104,11 +99,11 @@ final as (
         cast(null as double) as impute_value,
         cast(null as double) as clip_lower_value,
         cast(null as double) as clip_upper_value,
+        cast(null as double) as discriminant_coefficient,
+        cast(null as double) as discriminant_intercept,
         cast(null as double) as scaler_mean,
         cast(null as double) as scaler_scale,
         cast(null as double) as feature_weight,
-        cast(null as double) as discriminant_coefficient,
-        cast(null as double) as discriminant_intercept,
         cast(null as integer) as k,
         cast(null as integer) as seed,
         cast(null as string) as feature_list,

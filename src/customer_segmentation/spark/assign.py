@@ -27,14 +27,21 @@ def with_nearest_center(frame, z_names, weights, centers):
     ]
     frame = frame.select("*", *[d.alias(f"d_{i}") for i, d in enumerate(distances)])
     nearest = F.least(*[F.col(f"d_{i}") for i in range(len(centers))])
-    prediction = F.lit(len(centers) - 1)
-    for index in reversed(range(len(centers) - 1)):
-        prediction = F.when(F.col(f"d_{index}") == nearest, F.lit(index)).otherwise(prediction)
     return frame.select(
         *[c for c in frame.columns if not c.startswith("d_")],
-        prediction.alias("prediction"),
+        _first_index_at("d", len(centers), nearest).alias("prediction"),
         nearest.alias("squared_distance"),
     )
+
+
+def _first_index_at(prefix: str, count: int, value):
+    """The lowest i whose column `<prefix>_<i>` equals `value` (ties to the lower index)."""
+    from pyspark.sql import functions as F
+
+    index = F.lit(count - 1)
+    for position in reversed(range(count - 1)):
+        index = F.when(F.col(f"{prefix}_{position}") == value, F.lit(position)).otherwise(index)
+    return index
 
 
 def with_discriminant(frame, z_names, coefficients, intercepts):
@@ -51,11 +58,9 @@ def with_discriminant(frame, z_names, coefficients, intercepts):
     ]
     frame = frame.select("*", *[s.alias(f"s_{i}") for i, s in enumerate(scores)])
     best = F.greatest(*[F.col(f"s_{i}") for i in range(len(scores))])
-    prediction = F.lit(len(scores) - 1)
-    for index in reversed(range(len(scores) - 1)):
-        prediction = F.when(F.col(f"s_{index}") == best, F.lit(index)).otherwise(prediction)
     return frame.select(
-        *[c for c in frame.columns if not c.startswith("s_")], prediction.alias("prediction")
+        *[c for c in frame.columns if not c.startswith("s_")],
+        _first_index_at("s", len(scores), best).alias("prediction"),
     )
 
 
