@@ -37,17 +37,21 @@
             centroids.segment_id,
             sqrt(sum(
                 centroids.feature_weight * power(standardised.z_score - centroids.centroid_z_score, 2)
-            )) as distance
+            )) as distance,
+            sum(centroids.discriminant_coefficient * standardised.z_score)
+            + any_value(centroids.discriminant_intercept) as discriminant_score
         from standardised
         inner join {{ centroids }} as centroids
             on standardised.feature_name = centroids.feature_name
         group by standardised.customer_id, centroids.segment_id
     )
 
+    {#- A run has a rule for every segment or for none: one ordering per run. #}
+    {%- set assignment_rank = 'coalesce(-discriminant_score, distance)' %}
     select
         customer_id,
-        {{ arg_min_lexicographic('segment_id', ['distance', 'segment_id']) }} as segment_id,
-        min(distance) as distance_to_centroid
+        {{ arg_min_lexicographic('segment_id', [assignment_rank, 'segment_id']) }} as segment_id,
+        {{ arg_min_lexicographic('distance', [assignment_rank, 'segment_id']) }} as distance_to_centroid
     from distances
     group by customer_id
 {% endmacro %}

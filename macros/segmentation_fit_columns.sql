@@ -90,7 +90,9 @@
         ('is_rule_choice', 'boolean'),
         ('failed_checks', 'string'),
         ('method_version', 'string'),
-        ('requested_segment_count', 'bigint')
+        ('requested_segment_count', 'bigint'),
+        ('discriminant_coefficient', 'double'),
+        ('discriminant_intercept', 'double')
     ]) }}
 {% endmacro %}
 

@@ -45,7 +45,10 @@ final as (
         centroids.centroid_value,
         centroids.is_log_transformed,
         centroids.impute_value,
-        {% for column in ['clip_lower_value', 'clip_upper_value'] -%}
+        {#- Runs stored before fences (method 2) or the shared-covariance rule (method 4) lack
+            these columns: null (no fence; the nearest centroid assigned). #}
+        {% for column in ['clip_lower_value', 'clip_upper_value', 'discriminant_coefficient',
+            'discriminant_intercept'] -%}
         {% if column in centroid_columns -%}
         centroids.{{ column }},
         {%- else -%}
@@ -96,6 +99,8 @@ final as (
         cast(null as double) as impute_value,
         cast(null as double) as clip_lower_value,
         cast(null as double) as clip_upper_value,
+        cast(null as double) as discriminant_coefficient,
+        cast(null as double) as discriminant_intercept,
         cast(null as double) as scaler_mean,
         cast(null as double) as scaler_scale,
         cast(null as double) as feature_weight,

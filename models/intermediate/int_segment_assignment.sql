@@ -82,6 +82,8 @@ centroids as (
             'feature_name': 'feature_name',
             'centroid_z_score': 'centroid_z_score',
             'centroid_value': 'centroid_value',
+            'discriminant_coefficient': 'discriminant_coefficient',
+            'discriminant_intercept': 'discriminant_intercept',
         }) }}
     from reference_centroids
 ),

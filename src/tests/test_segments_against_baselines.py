@@ -77,12 +77,6 @@ def _assert_beats_baselines(result: dict, record_property) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 16): on the demo generator the segments find the true k, and with "
-    "equal weights come level with K-means told it (ARI 0.924 vs 0.925), short of 0.02; strict, "
-    "so this fails the day the method clears the bar and the mark must come off",
-)
 def test_demo_segments_beat_the_naive_baselines(demo, demo_build, record_property):
     raw_dir, _ = demo
     _assert_beats_baselines(_compare(demo_build, default_truth_path(raw_dir)), record_property)
@@ -98,13 +92,6 @@ def planted_build(tmp_path_factory) -> tuple[Build, object]:
     return build, key_path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 16): method 3 finds the true k = 4 here and, weighing features equally, "
-    "gives K-means' own partition: ARI 0.699 against the baseline's 0.699, short of 0.02. "
-    "Method 2 passed by choosing k = 3 (bench/results/2026-12-04-equal-weights-decision.md); "
-    "strict, so this fails the day the method clears the bar and the mark must come off",
-)
 def test_planted_segments_beat_the_naive_baselines(planted_build, record_property):
     build, key_path = planted_build
     _assert_beats_baselines(_compare(build, key_path), record_property)

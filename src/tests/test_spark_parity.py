@@ -212,7 +212,7 @@ ASSIGN_SELECTION = ["int_reference_centroids", "int_centroid_assignment", "int_s
 
 
 def test_assign_mode_agrees(spark_build, duckdb_build, tmp_path):
-    """segment_mode=assign (no refit: each customer to the nearest stored centroid, in SQL) on
+    """segment_mode=assign (no refit: each customer to the stored run's rule, in SQL) on
     both engines, after their fits: the same segments on both, and the ones the fit gave.
 
     Last in the module on purpose: it replaces both warehouses' segment marts. On Spark dbt runs

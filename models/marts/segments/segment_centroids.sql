@@ -1,6 +1,7 @@
-{#- History: the centroids of every as-of date ever built, with the transform, fences, scaler
-    and feature weights that put a customer in the same space, so a later run can match its segments to these and an
-    assignment in SQL can reuse them. Same retention rules as segmentation_runs. -#}
+{#- History: the centroids of every as-of date ever built, with the transform, fences, scaler,
+    feature weights and assignment rule that put a customer in the same place, so a later run
+    can match its segments to these and an assignment in SQL can reuse them. Same retention
+    rules as segmentation_runs. -#}
 {{ segment_history_config() }}
 
 with
@@ -48,7 +49,9 @@ final as (
         features.clip_upper_value,
         features.scaler_mean,
         features.scaler_scale,
-        features.feature_weight
+        features.feature_weight,
+        centroids.discriminant_coefficient,
+        centroids.discriminant_intercept
     from centroids
     cross join runs
     inner join segments

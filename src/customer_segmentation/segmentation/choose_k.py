@@ -35,7 +35,6 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import sample_rows
-from customer_segmentation.segmentation.stability import Stability, bootstrap_stability
 from customer_segmentation.segmentation.validation import stratified_sample
 from customer_segmentation.segmentation.weights import feature_weights
 
@@ -208,19 +207,6 @@ def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandi
         prediction_strength=prediction_strength(space, k, config),
         space=space,
         labels=labels,
-    )
-
-
-def measure_stability(candidate: KCandidate, config: SegmentationConfig) -> Stability:
-    """Bootstrap stability of the chosen k on a fixed-size sample of the fit sample."""
-    rows = sample_rows(len(candidate.space), config.stability_sample_size, config.seed)
-    return bootstrap_stability(
-        candidate.space[rows],
-        candidate.labels[rows],
-        candidate.k,
-        config.stability_resamples,
-        config.stability_n_init,
-        config.seed,
     )
 
 

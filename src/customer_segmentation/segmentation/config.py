@@ -9,9 +9,12 @@ from dataclasses import dataclass
 # doc block segmentation_method_version). 1: K-means on equally weighted features, k by elbow
 # and silhouette. 2: fences on extreme values, sparse K-means weights, k = the largest k >= 3
 # that is distinct, stable (prediction strength >= 0.8) and targetable. 3: the same fences and
-# k rule, equal feature weights and prediction strength >= 0.7 (sparse weights on request).
-METHOD_VERSION = "3"
+# k rule, equal feature weights and prediction strength >= 0.7 (sparse weights on request). 4:
+# method 3's k, then customers go to the most probable segment of a Gaussian mixture with one
+# shared covariance, started from the K-means centres (segmentation.refine).
+METHOD_VERSION = "4"
 FEATURE_WEIGHTINGS = ("equal", "sparse")
+SEGMENT_ASSIGNMENTS = ("shared_covariance", "nearest_centroid")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ class SegmentationConfig:
     min_prediction_strength: float = 0.7
     prediction_strength_sample_size: int = 4_000
     prediction_strength_splits: int = 20
+    # Who goes where at the chosen k: "shared_covariance" (the most probable segment of a
+    # Gaussian mixture with one covariance matrix for all segments, started from the K-means
+    # centres; covariance_floor is added to its diagonal, in standardised units) or
+    # "nearest_centroid" (plain K-means, methods 1-3).
+    segment_assignment: str = "shared_covariance"
+    covariance_floor: float = 0.01
     # A number of segments the user asked for (var segment_count); None lets the rule choose.
     segment_count: int | None = None
 
@@ -76,6 +85,12 @@ class SegmentationConfig:
         if weighting not in FEATURE_WEIGHTINGS:
             raise ValueError(
                 f"feature_weighting must be one of {list(FEATURE_WEIGHTINGS)} (got {weighting!r})"
+            )
+        assignment = converted.get("segment_assignment", cls.segment_assignment)
+        if assignment not in SEGMENT_ASSIGNMENTS:
+            raise ValueError(
+                f"segment_assignment must be one of {list(SEGMENT_ASSIGNMENTS)} "
+                f"(got {assignment!r})"
             )
         for name in ("feature_columns", "log_columns", "key_features"):
             if name in converted:

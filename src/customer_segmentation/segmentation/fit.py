@@ -8,17 +8,14 @@ and every random step takes the configured seed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation.segmentation.choose_k import (
-    choose_k,
-    evaluate_k,
-    measure_stability,
-    nearest_center,
-    weighted,
-)
+from customer_segmentation.segmentation.assign import assign_segments
+from customer_segmentation.segmentation.choose_k import choose_k, evaluate_k, weighted
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.frames import (
     SegmentationFit,
@@ -74,7 +71,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
     prepared = prepare_features(features, config)
     raw = features.sort_values(ID_COLUMN, kind="mergesort").reset_index(drop=True)
     n_rows = len(prepared.customer_ids)
-    stability = None
+    stability, discriminant = None, None
     # One segment: every feature counts the same (no k to weigh features for).
     weights = np.full(len(prepared.used), 1 / np.sqrt(max(len(prepared.used), 1)))
     if n_rows < 2 or not prepared.used:
@@ -88,9 +85,11 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         candidates = [evaluate_k(fit_matrix, k, config) for k in ks]
         choice = choose_k(candidates, config)
         chosen = next(c for c in candidates if c.k == choice.k)
-        weights, centers = chosen.weights, chosen.centers
-        labels, _ = nearest_center(prepared.matrix, centers, weights)
-        stability = measure_stability(chosen, config)
+        weights = chosen.weights
+        labels, centers, stability, discriminant, note = assign_segments(
+            prepared.matrix, fit_rows, candidates, chosen, config
+        )
+        choice = replace(choice, reason=f"{choice.reason}; customers to the {note}")
         k_selection = k_selection_frame(candidates, choice, stability, len(fit_rows), config)
     prepared.treatment["feature_weight"] = prepared.treatment["feature_name"].map(
         dict(zip(prepared.used, weights, strict=True))
@@ -110,7 +109,7 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         )
         inherited = _inherited_names(ids, match, previous)
     segment_ids = np.array([ids[label] for label in labels], dtype=np.int64)
-    centroids = centroid_frame(centers, ids, prepared)
+    centroids = centroid_frame(centers, ids, prepared, discriminant)
     names = name_segments(
         centroids, vocabulary.archetypes, vocabulary.descriptors, inherited=inherited
     )

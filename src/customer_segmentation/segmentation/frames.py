@@ -107,6 +107,8 @@ FIT_COLUMN_TYPES = {
     "failed_checks": "string",
     "method_version": "string",
     "requested_segment_count": "Int64",
+    "discriminant_coefficient": "Float64",
+    "discriminant_intercept": "Float64",
 }
 
 
@@ -214,9 +216,9 @@ def k_selection_frame(candidates, choice: KChoice, stability, fit_count, config)
     )
 
 
-def centroid_frame(centers, ids, prepared) -> pd.DataFrame:
-    """Long centroids, in z-scores and in transformed feature units (what a later run or an
-    assignment in SQL needs: value = z * scaler_scale + scaler_mean)."""
+def centroid_frame(centers, ids, prepared, discriminant=None) -> pd.DataFrame:
+    """Long centroids in z-scores and transformed units (value = z * scaler_scale + scaler_mean),
+    and the shared-covariance rule's coefficients where it assigned customers (else null)."""
     scaler = prepared.treatment.set_index("feature_name")
     rows = [
         {
@@ -231,9 +233,12 @@ def centroid_frame(centers, ids, prepared) -> pd.DataFrame:
         for name, value in zip(prepared.used, centers[label], strict=True)
     ]
     columns = ["segment_id", "feature_name", "centroid_z_score", "centroid_value"]
-    return pd.DataFrame(rows, columns=columns).sort_values(
-        ["segment_id", "feature_name"], ignore_index=True
-    )
+    rule = ["discriminant_coefficient", "discriminant_intercept"]  # null unless it assigned
+    frame = pd.DataFrame(rows, columns=columns + rule)  # label by label, features in order
+    if discriminant is not None:
+        frame["discriminant_coefficient"] = discriminant.coefficients.ravel()
+        frame["discriminant_intercept"] = np.repeat(discriminant.intercepts, len(prepared.used))
+    return frame.sort_values(["segment_id", "feature_name"], ignore_index=True)
 
 
 def run_frame(

@@ -12,12 +12,21 @@ The sample has a fixed size so the cost does not grow with the number of custome
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
+
+from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.prepare import sample_rows
+from customer_segmentation.segmentation.refine import shared_covariance_discriminant
+
+if TYPE_CHECKING:
+    from customer_segmentation.segmentation.choose_k import KCandidate
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,14 @@ def bootstrap_stability(
     resamples: int,
     n_init: int,
     seed: int,
+    refine: Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray] | None]
+    | None = None,
 ) -> Stability:
-    """Refit k-means `resamples` times on bootstrap resamples of `matrix` and compare."""
+    """Refit k-means `resamples` times on bootstrap resamples of `matrix` and compare.
+
+    `refine(resample, kmeans_centres)`, when given, is the rest of the method: it returns the
+    function that assigns customers after the refit (or None to keep K-means' own), so the
+    stability measured is that of the segments the method really produces."""
     n_rows = len(matrix)
     if k < 2 or n_rows <= k or resamples < 1:
         return Stability(np.ones(max(resamples, 0)), np.ones((max(resamples, 0), max(k, 1))))
@@ -71,7 +86,38 @@ def bootstrap_stability(
         rng = np.random.default_rng([seed, resample])
         rows = rng.integers(0, n_rows, size=n_rows)
         model = KMeans(n_clusters=k, n_init=n_init, random_state=seed + resample + 1)
-        labels = model.fit(matrix[rows]).predict(matrix)
+        model.fit(matrix[rows])
+        assign = refine(matrix[rows], model.cluster_centers_) if refine is not None else None
+        labels = assign(matrix) if assign is not None else model.predict(matrix)
         aris.append(adjusted_rand_score(reference_labels, labels))
         jaccards.append(best_jaccard(reference_labels, labels, k))
     return Stability(np.asarray(aris), np.vstack(jaccards))
+
+
+def measure_stability(
+    candidate: KCandidate, config: SegmentationConfig, labels: np.ndarray | None = None
+) -> Stability:
+    """Bootstrap stability of the chosen k on a fixed-size sample of the fit sample. `labels`
+    are the fit sample's segments from the shared-covariance rule, and every refit is then
+    refined the same way; None: K-means' own segments and refits."""
+    rows = sample_rows(len(candidate.space), config.stability_sample_size, config.seed)
+    refine = None
+    if labels is not None:
+
+        def refine(resample, centres):
+            scale = np.ones(resample.shape[1])
+            rule = shared_covariance_discriminant(
+                resample, centres, scale, config.covariance_floor, config.seed
+            )
+            return None if rule is None else rule.predict
+
+    reference = candidate.labels if labels is None else labels
+    return bootstrap_stability(
+        candidate.space[rows],
+        reference[rows],
+        candidate.k,
+        config.stability_resamples,
+        config.stability_n_init,
+        config.seed,
+        refine,
+    )

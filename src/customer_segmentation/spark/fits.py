@@ -9,7 +9,6 @@ K-means with that k runs in Spark on every customer; see `fit_segments_distribut
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
@@ -19,6 +18,14 @@ from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMEN
 from customer_segmentation.segmentation.matching import PreviousRun, previous_run_from
 from customer_segmentation.segmentation.names import NamingVocabulary
 from customer_segmentation.segmentation.prepare import ID_COLUMN
+from customer_segmentation.spark.assign import (
+    lloyd_in_spark,
+    member_means_in_spark,
+    standardised_column,
+    with_discriminant,
+    with_distance_to,
+    with_nearest_center,
+)
 from customer_segmentation.spark.session import (
     Manifest,
     check_fit_frame,
@@ -76,7 +83,10 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     all of them in Spark, in the weighted distance, started from the sample fit's centroids
     (pyspark.ml's K-means cannot be given a start, and from its own k-means|| start it settled
     in another partition of the weighted space: ARI 0.59 against the DuckDB fit on the test
-    fixture); segment ids and names are the sample fit's. Customer, centroid and run rows
+    fixture); segment ids and names are the sample fit's. Where the sample fit's shared-
+    covariance rule assigned customers (method 4), that linear rule assigns everyone in Spark
+    instead, as the DuckDB fit applies its sample's rule to everyone, and the centroids become
+    the members' means. Customer, centroid and run rows
     describe the full fit; the other rows are the sample's measurements, as on DuckDB. Returns
     a Spark DataFrame with int_segmentation_fit's columns.
     """
@@ -104,8 +114,19 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     )[list(used["feature_name"])]
     segment_ids = [int(s) for s in sample_centers.index]
     weights = used["feature_weight"].to_numpy(float)
-    centers = lloyd_in_spark(standardised, z_names, weights, sample_centers.to_numpy(float))
-    predicted = with_nearest_center(standardised, z_names, weights, centers).cache()
+    rule = fit.centroids.pivot(
+        index="segment_id", columns="feature_name", values="discriminant_coefficient"
+    )[list(used["feature_name"])]
+    if rule.notna().all().all():  # the sample's shared-covariance rule assigns everyone
+        intercepts = fit.centroids.groupby("segment_id")["discriminant_intercept"].first()
+        predicted = with_discriminant(
+            standardised, z_names, rule.to_numpy(float), intercepts[rule.index].to_numpy(float)
+        )
+        centers = member_means_in_spark(predicted, z_names, sample_centers.to_numpy(float))
+        predicted = with_distance_to(predicted, z_names, weights, centers).cache()
+    else:
+        centers = lloyd_in_spark(standardised, z_names, weights, sample_centers.to_numpy(float))
+        predicted = with_nearest_center(standardised, z_names, weights, centers).cache()
     segment_of = dict(enumerate(segment_ids))
     names = fit.segments.set_index("segment_id")
 
@@ -152,77 +173,6 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     check_fit_frame(frame, "int_segmentation_fit (sample rows)")
     others = spark.createDataFrame(python_rows(frame), spark_schema(frame, SEGMENTATION_TYPES))
     return others.unionByName(customers, allowMissingColumns=True)
-
-
-def with_nearest_center(frame, z_names, weights, centers):
-    """`frame` with `prediction` (nearest centre, ties to the lower index) and its
-    `squared_distance`, the distance weighted as the fit weighs it."""
-    from pyspark.sql import functions as F
-
-    distances = [
-        sum(
-            (
-                F.lit(float(weight)) * (F.col(name) - F.lit(float(value))) ** 2
-                for name, weight, value in zip(z_names, weights, center, strict=True)
-                if weight > 0
-            ),
-            F.lit(0.0),
-        )
-        for center in centers
-    ]
-    frame = frame.select("*", *[d.alias(f"d_{i}") for i, d in enumerate(distances)])
-    nearest = F.least(*[F.col(f"d_{i}") for i in range(len(centers))])
-    prediction = F.lit(len(centers) - 1)
-    for index in reversed(range(len(centers) - 1)):
-        prediction = F.when(F.col(f"d_{index}") == nearest, F.lit(index)).otherwise(prediction)
-    return frame.select(
-        *[c for c in frame.columns if not c.startswith("d_")],
-        prediction.alias("prediction"),
-        nearest.alias("squared_distance"),
-    )
-
-
-def lloyd_in_spark(frame, z_names, weights, start, max_iter=50, tolerance=1e-6):
-    """Lloyd's K-means over every row of `frame` from the centres `start` (k x features, in
-    standardised units): assign to the nearest centre, move each centre to its members' mean,
-    until no centre moves more than `tolerance` (weighted units). A centre that loses every
-    member stays where it was."""
-    from pyspark.sql import functions as F
-
-    centers = np.array(start, dtype=float)
-    scale = np.sqrt(weights)
-    for _ in range(max_iter):
-        means = (
-            with_nearest_center(frame, z_names, weights, centers)
-            .groupBy("prediction")
-            .agg(*[F.avg(name).alias(name) for name in z_names])
-            .toPandas()
-            .set_index("prediction")
-        )
-        updated = centers.copy()
-        for cluster in means.index:
-            updated[int(cluster)] = means.loc[cluster, z_names].to_numpy(float)
-        shift = np.abs((updated - centers) * scale).max()
-        centers = updated
-        if shift < tolerance:
-            break
-    return centers
-
-
-def standardised_column(feature):
-    """A used feature in the fit's standardised units, in Spark: clipped to its fences (in the
-    feature's own units), signed log1p when the fit used it, imputed, then scaled."""
-    from pyspark.sql import functions as F
-
-    value = F.col(feature.feature_name).cast("double")
-    if not pd.isna(feature.clip_lower_value):
-        value = F.greatest(value, F.lit(float(feature.clip_lower_value)))
-    if not pd.isna(feature.clip_upper_value):
-        value = F.least(value, F.lit(float(feature.clip_upper_value)))
-    if feature.is_log_transformed:
-        value = F.signum(value) * F.log1p(F.abs(value))
-    value = F.coalesce(value, F.lit(float(feature.impute_value)))
-    return (value - float(feature.scaler_mean)) / float(feature.scaler_scale)
 
 
 def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
