@@ -54,7 +54,7 @@ CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 TEST_WORKERS ?= 2
 
 .PHONY: help venv spark-venv java-17 demo build build-duckdb build-spark figures report docs docs-serve \
-	export backfill bench evaluate test test-pytest test-fast test-spark browser lint clean
+	export metrics backfill bench evaluate test test-pytest test-fast test-spark browser lint clean
 
 help:
 	@echo "make build   build the warehouse, figures, report and docs (demo data unless RAW_DIR=...)"
@@ -63,6 +63,7 @@ help:
 	@echo "make docs    the docs site as one file, target/static_index.html (after make build)"
 	@echo "make docs-serve   serve the docs site on http://localhost:8080"
 	@echo "make export  one CSV per segment (segment_audiences) into reports/audiences/"
+	@echo "make metrics   the semantic layer's saved queries (revenue, retention, segment sizes by month) into reports/metrics/"
 	@echo "make backfill FROM=2011-01-01 TO=2011-12-01 STEP=month   the warehouse as of each date"
 	@echo "make bench   the scale benchmark (100k and 1M customers; about 17 minutes here) into bench/results/"
 	@echo "make evaluate   the segments against planted answers and naive baselines (25-40 min) into bench/results/"
@@ -180,6 +181,16 @@ backfill: venv $(if $(RAW_DIR),,demo)
 # What a marketing tool imports: one CSV per segment of the built warehouse.
 export: venv
 	$(BIN)/python -m customer_segmentation.export --db "$(DUCKDB_PATH)" --out reports/audiences
+
+# The semantic layer's saved queries (models/marts/metrics/, docs/metrics.md) on the built
+# warehouse, one CSV each. dbt parse writes the semantic manifest for these vars first; MetricFlow
+# writes the SQL and DuckDB runs it read-only (mf would read target/ only, whatever
+# DBT_TARGET_PATH says).
+METRICS_TARGET = $${DBT_TARGET_PATH:-target}
+metrics: venv
+	$(DBT) parse --quiet --vars '$(DBT_VARS)'
+	$(BIN)/python -m customer_segmentation.metrics --manifest "$(METRICS_TARGET)/semantic_manifest.json" \
+		--db "$(DUCKDB_PATH)" --out $(REPORTS_DIR)/metrics
 
 # The scale benchmark: demo data generated once into data/bench/ (git-ignored), then the
 # warehouse against a hand-written DuckDB floor and pandas, each step its own process. Not part

@@ -1,5 +1,5 @@
 {#- One row per customer and calendar month with any activity before as_of_date: purchases,
-    net revenue, marketing reach and conversions, NPS answers. The monthly KPIs read it. -#}
+    net revenue, marketing reach and conversions, NPS answers. customer_months (and so the monthly KPIs) reads it. -#}
 with
 
 orders as (

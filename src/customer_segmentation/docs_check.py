@@ -3,7 +3,7 @@
 Reads dbt's ``manifest.json`` (what is declared) and ``catalog.json`` (what was really built),
 so a column that a model produces but its YAML forgets is caught too. Checks this project's
 models, seeds, sources (and their columns), macros and generic tests (and every argument their
-signature takes), analyses, and exposures (with an owner).
+signature takes), analyses, exposures (with an owner), semantic models, metrics and saved queries.
 
     python -m customer_segmentation.docs_check --target-dir target
 """
@@ -89,6 +89,16 @@ def find_undocumented(manifest: dict, catalog: dict) -> list[str]:
         owner = exposure.get("owner") or {}
         if not (owner.get("name") or owner.get("email")):
             problems.append(f"exposure {exposure['name']}: no owner")
+
+    # The semantic layer: what analysts query by name (docs/metrics.md).
+    for collection, kind in (
+        ("semantic_models", "semantic model"),
+        ("metrics", "metric"),
+        ("saved_queries", "saved query"),
+    ):
+        for _, entry in sorted(manifest.get(collection, {}).items()):
+            if entry.get("package_name") == project and not _described(entry):
+                problems.append(f"{kind} {entry['name']}: no description")
 
     for _, macro in sorted(manifest.get("macros", {}).items()):
         if macro.get("package_name") != project:

@@ -179,3 +179,40 @@ def cdnow(cdnow_cache) -> pd.DataFrame:
         return clv_data.load_cdnow_sample(cdnow_cache)
     except clv_data.CdnowUnavailableError as error:
         pytest.skip(f"CDNOW sample unavailable (lifetimes wheel not downloadable): {error}")
+
+
+# The semantic layer's metrics that kpis_monthly also has, and its column for each.
+KPI_METRICS = {
+    "customers": "customer_count",
+    "active_customers": "active_customer_count",
+    "orders": "order_count",
+    "revenue": "net_revenue_amount",
+    "average_order_value": "average_order_value_amount",
+    "retention_rate": "retention_rate",
+    "churn_rate": "churn_rate",
+    "email_conversion_rate": "campaign_conversion_rate",
+}
+SEGMENT_AT_MONTH_START = "customer_month__segment_name_at_month_start"
+
+
+def metrics_against_kpis(build: Build, manifest_path: Path) -> pd.DataFrame:
+    """MetricFlow's answer per month by segment at the month's start (and in total, as `All
+    customers`) beside kpis_monthly's, one row per kpis_monthly row: `<metric>` and
+    `<metric>_kpi` columns. Fails when either side has a month or segment the other lacks."""
+    from customer_segmentation.metrics import MetricQueries
+
+    queries = MetricQueries(manifest_path, build.db_path)
+    month = "metric_time__month"
+    by_segment = queries.frame(metrics=list(KPI_METRICS), group_by=[month, SEGMENT_AT_MONTH_START])
+    totals = queries.frame(metrics=list(KPI_METRICS), group_by=[month])
+    totals[SEGMENT_AT_MONTH_START] = "All customers"
+    metrics = pd.concat([by_segment.dropna(subset=[SEGMENT_AT_MONTH_START]), totals])
+    metrics = metrics.rename(columns={month: "activity_month", SEGMENT_AT_MONTH_START: "segment"})
+    metrics["activity_month"] = pd.to_datetime(metrics["activity_month"])
+    columns = ", ".join(f"{column} as {metric}_kpi" for metric, column in KPI_METRICS.items())
+    with duckdb.connect(str(build.db_path), read_only=True) as connection:
+        kpis = connection.execute(
+            f"select activity_month, segment_name as segment, {columns} from kpis_monthly"
+        ).df()
+    kpis["activity_month"] = pd.to_datetime(kpis["activity_month"])
+    return kpis.merge(metrics, on=["activity_month", "segment"], how="outer", validate="1:1")

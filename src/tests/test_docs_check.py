@@ -120,3 +120,19 @@ def test_exposure_needs_a_description_and_an_owner():
         "exposure report: no description",
         "exposure report: no owner",
     ]
+
+
+def test_semantic_model_metric_and_saved_query_need_a_description():
+    def entry(name, description=""):
+        return {f"x.p.{name}": {"package_name": "p", "name": name, "description": description}}
+
+    manifest = _manifest(
+        semantic_models=entry("orders"),
+        metrics={**entry("revenue"), **entry("orders", "Purchase orders.")},
+        saved_queries=entry("by_month"),
+    )
+    assert find_undocumented(manifest, _catalog()) == [
+        "semantic model orders: no description",
+        "metric revenue: no description",
+        "saved query by_month: no description",
+    ]

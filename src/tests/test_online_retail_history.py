@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
-from conftest import DBT, PROJECT_DIR, SHARED_DATA_DIR, Build, shared_data_file
+from conftest import (
+    DBT,
+    KPI_METRICS,
+    PROJECT_DIR,
+    SHARED_DATA_DIR,
+    Build,
+    metrics_against_kpis,
+    run_dbt,
+    shared_data_file,
+)
 
 from customer_segmentation.history.backfill import as_of_dates, backfill
 
@@ -120,3 +130,26 @@ def test_monthly_orders_and_new_customers_match_the_raw_invoices(history, sales)
     # Built as of 2011-11-01, the last month is October; September and October start on or after
     # a snapshot, so they have segment rows, the months before only the All customers row.
     assert segment_months == [(2,)]
+
+
+def test_metrics_by_segment_at_month_start_match_kpis_monthly(history, tmp_path):
+    """MetricFlow, grouping by the segment at each month's start, gives kpis_monthly's numbers
+    value for value: every segment row and every All customers row of every month."""
+    parsed = run_dbt(
+        ["parse"],
+        raw_dir=SHARED_DATA_DIR / "online_retail",
+        db_path=history.db_path,
+        target_dir=tmp_path / "target",
+        extra_vars={"raw_format": "online_retail"},
+    )
+    assert parsed.returncode == 0, parsed.stdout[-3000:]
+    compared = metrics_against_kpis(history, tmp_path / "target" / "semantic_manifest.json")
+    segment_rows = compared[compared["segment"] != "All customers"]
+    assert segment_rows["activity_month"].nunique() == 2 and len(segment_rows) >= 4
+    assert compared["activity_month"].nunique() >= 10
+    for metric in KPI_METRICS:
+        expected, actual = compared[f"{metric}_kpi"], compared[metric]
+        assert np.allclose(expected.astype(float), actual.astype(float), equal_nan=True), (
+            metric,
+            compared.loc[~np.isclose(expected.astype(float), actual.astype(float), equal_nan=True)],
+        )
