@@ -216,3 +216,8 @@ def metrics_against_kpis(build: Build, manifest_path: Path) -> pd.DataFrame:
         ).df()
     kpis["activity_month"] = pd.to_datetime(kpis["activity_month"])
     return kpis.merge(metrics, on=["activity_month", "segment"], how="outer", validate="1:1")
+
+
+# The customers mart as a selector: a bare `customers` also names the semantic layer's metric and
+# semantic model, and `+customers` would then build everything upstream of every metric too.
+CUSTOMERS_MART = "path:models/marts/customers.sql"

@@ -11,7 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse, run_dbt
+from conftest import (
+    CUSTOMERS_MART,
+    FIXTURES_DIR,
+    Build,
+    assert_succeeded,
+    build_warehouse,
+    run_dbt,
+)
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
@@ -99,7 +106,14 @@ def test_latin1_builds_with_raw_encoding_and_keeps_zurich(tmp_path):
     # Only what the assertions read (and their tests): the fits are the excel build's business.
     paths = {"raw_dir": LATIN1, "db_path": tmp_path / "w.duckdb", "target_dir": tmp_path / "t"}
     result = run_dbt(
-        ["build", "--select", "+customers", "+quarantine", "--indirect-selection", "cautious"],
+        [
+            "build",
+            "--select",
+            f"+{CUSTOMERS_MART}",
+            "+quarantine",
+            "--indirect-selection",
+            "cautious",
+        ],
         extra_vars={"raw_encoding": "latin-1"},
         **paths,
     )

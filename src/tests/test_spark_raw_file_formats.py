@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DBT, FIXTURES_DIR, PROJECT_DIR
+from conftest import CUSTOMERS_MART, DBT, FIXTURES_DIR, PROJECT_DIR
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark, pytest.mark.usefixtures("dbt_available")]
 
@@ -71,7 +71,7 @@ def spark_tables(latin1_raw, tmp_path_factory):
     """Query a table the Spark run wrote (parquet under its warehouse folder) with DuckDB."""
     work_dir = tmp_path_factory.mktemp("spark_raw_formats_build")
     done = _spark_dbt(
-        ["build", "--select", "+quarantine", "+raw_file_reconciliation", "+customers"]
+        ["build", "--select", "+quarantine", "+raw_file_reconciliation", f"+{CUSTOMERS_MART}"]
         + ["--resource-type", "model", "--resource-type", "seed"],
         latin1_raw,
         work_dir,
