@@ -8,10 +8,21 @@ with
 
 {% for table_name in raw_tables -%}
 base_{{ table_name }} as (
+    {#- Only rows with something to report keep their raw_record, so one filter on it finds them
+        all. The base tables are read once and only for these rows: DuckDB materializes a CTE
+        named three times, and with every row of every base table that spilled 4.6 GB and took
+        18 s at 1M customers. -#}
     select
         '{{ raw_file_name(table_name, raw_format) }}' as source_file,
-        *
+        record_key,
+        is_rejected,
+        rejection_reason,
+        rejection_reasons,
+        value_issues,
+        raw_row_count,
+        raw_record
     from {{ staged_base(table_name) }}
+    where raw_record is not null
 ),
 
 {% endfor -%}
@@ -22,11 +33,12 @@ customers_aged as (
 ),
 
 kept_customers as (
+    {# Every kept customer: a birth year out of range is the only issue some of them have. #}
     select
         customer_id,
         record_key,
         raw_record
-    from base_customers
+    from {{ staged_base('customers') }}
     where not is_rejected
 ),
 

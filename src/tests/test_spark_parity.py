@@ -35,6 +35,8 @@ ROW_BY_ROW = {
     "customer_features": "customer_id",
     "customers": "customer_id",
     "customer_value": "customer_id",
+    # Built from purchase spans and month arithmetic that the engines spell alike but run apart.
+    "customer_months": "customer_month_id",
 }
 STAGING = [
     "stg_canonical__customers",

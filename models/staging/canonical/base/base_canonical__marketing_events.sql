@@ -30,14 +30,7 @@ customers as (
     select * from {{ ref('stg_canonical__customers') }}
 ),
 
----------- the few rows whose key another row also holds, ranked
-
-{{ duplicate_key_ranks_ctes(
-    raw_source('marketing_events'), raw_columns, {'event_id': clean_text('event_id')},
-    parsed_columns, row_checks
-) }}
-
----------- every row, once
+---------- every row, once (the one read of the file)
 
 distinct_rows as (
     select
@@ -46,6 +39,13 @@ distinct_rows as (
     from {{ raw_source('marketing_events') }}
     group by all
 ),
+
+---------- the few rows whose key another row also holds, ranked
+
+{{ duplicate_key_ranks_ctes(
+    'distinct_rows', raw_columns, {'event_id': clean_text('raw_event_id')},
+    parsed_columns, row_checks
+) }}
 
 parsed as (
     select

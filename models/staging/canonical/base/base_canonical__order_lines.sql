@@ -4,11 +4,12 @@
 
 {#- The shape of this model is set by its cost at 1M customers (12M lines, bench/results):
     DuckDB materializes every CTE named twice, and materializing ten million parsed rows
-    spilled gigabytes under the 3 GB memory limit. So the lines flow through one chain (read,
-    de-duplicate, parse, check, write) named once each; what needs a second look at the lines
-    (orders with two customers, keys held by two rows) reads the file again for a few
-    columns, which costs far less. The parsing, joins and checks are written once, below, for
-    the main chain and for the small chain of rows whose key repeats. -#}
+    spilled gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain
+    (parse, check, write) named once each. The file is read and de-duplicated once, in
+    distinct_rows, which the second looks (orders with two customers, keys held by two rows)
+    also read: DuckDB materializes that raw text, which costs less than reading the CSV again
+    for each look. The parsing, joins and checks are written once, below, for the main chain
+    and for the small chain of rows whose key repeats. -#}
 
 {%- set parsed_columns -%}
         ---------- ids
@@ -116,27 +117,7 @@ latest_exchange_rates as (
     where next_rate_date is null
 ),
 
-conflicting_orders as (
-    {#- One order belongs to one customer (or is a guest order); lines that disagree cannot be
-        attributed, so the whole order is rejected rather than split. -#}
-    select
-        {{ clean_text('order_id') }} as order_id,
-        count(distinct coalesce({{ clean_text('customer_id') }}, '')) as customer_count
-    from {{ raw_source('order_lines') }}
-    where {{ clean_text('order_id') }} is not null
-    group by {{ clean_text('order_id') }}
-    having count(distinct coalesce({{ clean_text('customer_id') }}, '')) > 1
-),
-
----------- the few rows whose key another row also holds, ranked
-
-{{ duplicate_key_ranks_ctes(
-    raw_source('order_lines'), raw_columns,
-    {'order_id': clean_text('order_id'), 'line_number': parse_integer('line_number')},
-    parsed_columns, row_checks, checked_columns, checked_joins
-) }}
-
----------- every row, once
+---------- every row, once (the one read of the file)
 
 distinct_rows as (
     select
@@ -145,6 +126,26 @@ distinct_rows as (
     from {{ raw_source('order_lines') }}
     group by all
 ),
+
+conflicting_orders as (
+    {#- One order belongs to one customer (or is a guest order); lines that disagree cannot be
+        attributed, so the whole order is rejected rather than split. -#}
+    select
+        {{ clean_text('raw_order_id') }} as order_id,
+        count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) as customer_count
+    from distinct_rows
+    where {{ clean_text('raw_order_id') }} is not null
+    group by {{ clean_text('raw_order_id') }}
+    having count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) > 1
+),
+
+---------- the few rows whose key another row also holds, ranked
+
+{{ duplicate_key_ranks_ctes(
+    'distinct_rows', raw_columns,
+    {'order_id': clean_text('raw_order_id'), 'line_number': parse_integer('raw_line_number')},
+    parsed_columns, row_checks, checked_columns, checked_joins
+) }}
 
 parsed as (
     select

@@ -26,14 +26,7 @@ customers as (
     select * from {{ ref('stg_canonical__customers') }}
 ),
 
----------- the few rows whose key another row also holds, ranked
-
-{{ duplicate_key_ranks_ctes(
-    raw_source('web_sessions'), raw_columns, {'session_id': clean_text('session_id')},
-    parsed_columns, row_checks
-) }}
-
----------- every row, once
+---------- every row, once (the one read of the file)
 
 distinct_rows as (
     select
@@ -42,6 +35,13 @@ distinct_rows as (
     from {{ raw_source('web_sessions') }}
     group by all
 ),
+
+---------- the few rows whose key another row also holds, ranked
+
+{{ duplicate_key_ranks_ctes(
+    'distinct_rows', raw_columns, {'session_id': clean_text('raw_session_id')},
+    parsed_columns, row_checks
+) }}
 
 parsed as (
     select
