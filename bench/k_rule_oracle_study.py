@@ -4,7 +4,8 @@ For every labelled set already built up to `customer_features` (by `make evaluat
 bench/assignment_rule_study.py, under DATA_DIR/builds/<generator>_<customers>_<seed>, with the
 answer key in DATA_DIR/<generator>_<customers>_<seed>/key.csv), each k from 2 to 10 goes
 through the package's own `evaluate_k`; every customer is then assigned by K-means' nearest
-centre and by the shared-covariance mixture (method 4, without its stability gate), and both
+centre and by the shared-covariance mixture as method 4 builds it (segmentation.assign, the
+same EM and smallest-segment check; only the bootstrap stability gate is left out), and both
 are scored by ARI against the key. Rules for k (prediction strength thresholds, and the
 oracle that is told the true k) are then compared on the margin over the better pinned
 baseline, given per set in BASELINES_JSON (set name -> ARI).
@@ -20,16 +21,15 @@ import sys
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import yaml
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
-from customer_segmentation.segmentation.choose_k import evaluate_k, nearest_center, weighted
+from customer_segmentation.segmentation.assign import _shared_covariance
+from customer_segmentation.segmentation.choose_k import evaluate_k, nearest_center
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import prepare_features, sample_rows
-from customer_segmentation.segmentation.refine import shared_covariance_discriminant
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,20 +54,13 @@ def per_k(data_dir: Path, name: str, config: SegmentationConfig) -> list[dict]:
     for k in range(config.k_min, config.k_max + 1):
         candidate = evaluate_k(prepared.matrix[fit_rows], k, config)
         nearest, _ = nearest_center(prepared.matrix, candidate.centers, candidate.weights)
-        rule = shared_covariance_discriminant(
-            candidate.space,
-            weighted(candidate.centers, candidate.weights),
-            np.sqrt(candidate.weights),
-            config.covariance_floor,
-            config.seed,
-        )
+        rule = _shared_covariance(prepared.matrix[fit_rows], candidate, config)
         mixed = nearest if rule is None else rule.predict(prepared.matrix)
         rows.append(
             {
                 "set": name,
                 "true_k": int(key[label].nunique()),
                 "k": k,
-                "passes": not candidate.failed_checks(config),
                 "prediction_strength": candidate.prediction_strength,
                 "distinct": candidate.has_structure(config.silhouette_tolerance),
                 "targetable": candidate.is_targetable(config),
