@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from customer_segmentation.segmentation.choose_k import member_means, nearest_center, weighted
-from customer_segmentation.segmentation.refine import Discriminant, shared_covariance_discriminant
+from customer_segmentation.segmentation.refine import DISCRIMINANTS, Discriminant
 from customer_segmentation.segmentation.stability import measure_stability
 
 
@@ -25,7 +25,7 @@ def assign_segments(matrix, fit_rows, candidates, chosen, config):
     Not tried where no k has any structure (tiers of one population: a mixture models
     groups)."""
     has_groups = any(c.has_structure(config.silhouette_tolerance) for c in candidates)
-    if config.segment_assignment != "shared_covariance":
+    if config.segment_assignment not in DISCRIMINANTS:
         note = "nearest centroid (segment_assignment: nearest_centroid)"
     elif not has_groups:
         note = "nearest centroid (no group structure for a mixture to model)"
@@ -67,7 +67,7 @@ def _least_jaccard(stability, k: int) -> float:
 def _shared_covariance(fit_matrix, chosen, config) -> Discriminant | None:
     """The shared-covariance rule for the chosen k, or None when EM did not converge or a
     segment would fall below min_segment_share of the fit sample (the rule k was chosen by)."""
-    rule = shared_covariance_discriminant(
+    rule = DISCRIMINANTS[config.segment_assignment](
         chosen.space,
         weighted(chosen.centers, chosen.weights),
         np.sqrt(chosen.weights),

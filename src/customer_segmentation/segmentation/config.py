@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # shared covariance, started from the K-means centres (segmentation.refine).
 METHOD_VERSION = "4"
 FEATURE_WEIGHTINGS = ("equal", "sparse")
-SEGMENT_ASSIGNMENTS = ("shared_covariance", "nearest_centroid")
+SEGMENT_ASSIGNMENTS = ("classification_em", "shared_covariance", "nearest_centroid")
 
 
 @dataclass(frozen=True)
