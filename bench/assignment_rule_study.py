@@ -1,13 +1,16 @@
-"""The offline study behind segmentation method 4 (bench/results/2026-12-05-tied-refinement-
-decision.md): at the k the rule chooses, does a Gaussian mixture with one shared covariance,
-started from the K-means centres, recover planted groups better than K-means itself?
+"""The offline study behind segmentation methods 4 and 5 (bench/results/2026-12-05-tied-
+refinement-decision.md, 2026-12-05-classification-em-decision.md): at the k the rule chooses,
+which assignment recovers planted groups best: K-means itself (method 3), a Gaussian mixture
+with one shared covariance started from the K-means centres (method 4), or classification EM
+with that covariance (method 5)?
 
-    python bench/assignment_rule_study.py --data-dir data/study planted:3000:51 demo:3000:11 ...
+    python bench/assignment_rule_study.py --data-dir data/study --methods method_4 method_5 \
+        -- planted:3000:51 demo:3000:11 ...
 
 Each set (generator:customers:seed) is generated with its answer key (as `make evaluate` does)
 and built up to `customer_features` with dbt; then the package's own preparation and k rule run
-in process, with the assignment switched between K-means (method 3) and the shared-covariance
-mixture (method 4), and each is scored by ARI against the key beside the pinned baselines of
+in process, with the assignment switched between the methods asked for (all three by
+default), and each is scored by ARI against the key beside the pinned baselines of
 bench/segmentation_baselines.py (told the true k). Prints one JSON line per set and a table.
 """
 

@@ -1,5 +1,7 @@
-"""Segments that need not be round: a Gaussian mixture with one shared covariance matrix,
-started from the K-means centres of the chosen k, decides who belongs where.
+"""Segments that need not be round: a rule that measures distance in units of one covariance
+matrix shared by the segments, started from the K-means centres of the chosen k, decides who
+belongs where. Method 5 finds it by classification EM (`classification_em_discriminant`),
+method 4 by a Gaussian mixture's EM (`shared_covariance_discriminant`).
 
 K-means measures every feature in units of its spread over all customers, so a feature that
 separates groups sharply counts no more than one that is pure noise, and two correlated
@@ -12,10 +14,11 @@ probable segment is a linear rule, so it is stored as one coefficient per segmen
 and one intercept per segment (`segment_centroids.discriminant_coefficient`,
 `discriminant_intercept`) and applied in SQL as a sum (macro `assign_to_centroids`).
 
-On eight labelled sets generated after the rule was written down, this refinement raised the
-adjusted Rand index against the planted groups over plain K-means at the same k; a stability
-gate (segmentation.assign) keeps K-means where the mixture's segments do not come back on
-resamples (bench/results/2026-12-05-tied-refinement-decision.md).
+On eight labelled sets generated after the rule was written down, the mixture raised the
+adjusted Rand index against the planted groups over plain K-means at the same k
+(bench/results/2026-12-05-tied-refinement-decision.md); on eight more, classification EM raised
+it over the mixture (2026-12-05-classification-em-decision.md). A stability gate
+(segmentation.assign) keeps K-means where the rule's segments do not come back on resamples.
 """
 
 from __future__ import annotations
