@@ -1,13 +1,16 @@
-"""The offline study behind segmentation method 4 (bench/results/2026-12-05-tied-refinement-
-decision.md): at the k the rule chooses, does a Gaussian mixture with one shared covariance,
-started from the K-means centres, recover planted groups better than K-means itself?
+"""The offline study behind segmentation methods 4 and 5 (bench/results/2026-12-05-tied-
+refinement-decision.md, 2026-12-05-classification-em-decision.md): at the k the rule chooses,
+which assignment recovers planted groups best: K-means itself (method 3), a Gaussian mixture
+with one shared covariance started from the K-means centres (method 4), or classification EM
+with that covariance (method 5)?
 
-    python bench/assignment_rule_study.py --data-dir data/study planted:3000:51 demo:3000:11 ...
+    python bench/assignment_rule_study.py --data-dir data/study --methods method_4 method_5 \
+        -- planted:3000:51 demo:3000:11 ...
 
 Each set (generator:customers:seed) is generated with its answer key (as `make evaluate` does)
 and built up to `customer_features` with dbt; then the package's own preparation and k rule run
-in process, with the assignment switched between K-means (method 3) and the shared-covariance
-mixture (method 4), and each is scored by ARI against the key beside the pinned baselines of
+in process, with the assignment switched between the methods asked for (all three by
+default), and each is scored by ARI against the key beside the pinned baselines of
 bench/segmentation_baselines.py (told the true k). Prints one JSON line per set and a table.
 """
 
@@ -33,6 +36,11 @@ from customer_segmentation.segmentation.fit import fit_segments
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
+METHODS = {
+    "method_3": "nearest_centroid",
+    "method_4": "shared_covariance",
+    "method_5": "classification_em",
+}
 
 
 def build_features(raw_dir: Path, work_dir: Path) -> Path:
@@ -68,7 +76,7 @@ def configured() -> SegmentationConfig:
     return SegmentationConfig.for_format(model["config"]["meta"]["segmentation"], "canonical")
 
 
-def score(db_path: Path, key_path: Path, config: SegmentationConfig) -> dict:
+def score(db_path: Path, key_path: Path, config: SegmentationConfig, methods) -> dict:
     with duckdb.connect(str(db_path), read_only=True) as connection:
         features = connection.execute("select * from customer_features").df()
     key = pd.read_csv(key_path, dtype={"customer_id": str})
@@ -87,7 +95,8 @@ def score(db_path: Path, key_path: Path, config: SegmentationConfig) -> dict:
         "true_k": true_k,
         "baseline": max(baselines["all_features"]["ari_mean"], baselines["log_rfm"]["ari_mean"]),
     }
-    for method, assignment in (("method_3", "nearest_centroid"), ("method_4", "shared_covariance")):
+    for method in methods:
+        assignment = METHODS[method]
         fit = fit_segments(features, replace(config, segment_assignment=assignment))
         scored = fit.assignments.merge(key, on="customer_id")
         result[f"{method}_k"] = int(fit.run["k"].iloc[0])
@@ -98,6 +107,7 @@ def score(db_path: Path, key_path: Path, config: SegmentationConfig) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=PROJECT_DIR / "data" / "study")
+    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
     parser.add_argument("sets", nargs="+", help="generator:customers:seed")
     args = parser.parse_args(argv)
     config, rows = configured(), []
@@ -105,15 +115,16 @@ def main(argv: list[str] | None = None) -> int:
         generator, customers, seed = spec.split(":")
         dataset = labelled_set(generator, int(customers), int(seed), args.data_dir)
         work_dir = args.data_dir / "builds" / f"{generator}_{customers}_{seed}"
-        row = {"set": spec, **score(build_features(dataset.raw_dir, work_dir), dataset.key, config)}
-        for method in ("method_3", "method_4"):
+        db_path = build_features(dataset.raw_dir, work_dir)
+        row = {"set": spec, **score(db_path, dataset.key, config, args.methods)}
+        for method in args.methods:
             row[f"{method}_margin"] = row[f"{method}_ari"] - row["baseline"]
         print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}))
         rows.append(row)
     table = pd.DataFrame(rows)
     print(table.round(3).to_string(index=False))
-    print(table[["method_3_margin", "method_4_margin"]].mean().round(3).to_string())
-    return 0 if np.isfinite(table["method_4_ari"]).all() else 1
+    print(table[[f"{method}_margin" for method in args.methods]].mean().round(3).to_string())
+    return 0 if all(np.isfinite(table[f"{method}_ari"]).all() for method in args.methods) else 1
 
 
 if __name__ == "__main__":

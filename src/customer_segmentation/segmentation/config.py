@@ -11,10 +11,12 @@ from dataclasses import dataclass
 # that is distinct, stable (prediction strength >= 0.8) and targetable. 3: the same fences and
 # k rule, equal feature weights and prediction strength >= 0.7 (sparse weights on request). 4:
 # method 3's k, then customers go to the most probable segment of a Gaussian mixture with one
-# shared covariance, started from the K-means centres (segmentation.refine).
-METHOD_VERSION = "4"
+# shared covariance, started from the K-means centres (segmentation.refine). 5: method 4 with
+# classification EM (hard memberships, equal segment sizes) in place of the mixture's EM. The
+# assignment setting picks among the last three (SegmentationConfig.method_version).
+METHOD_VERSIONS = {"nearest_centroid": "3", "shared_covariance": "4", "classification_em": "5"}
 FEATURE_WEIGHTINGS = ("equal", "sparse")
-SEGMENT_ASSIGNMENTS = ("shared_covariance", "nearest_centroid")
+SEGMENT_ASSIGNMENTS = tuple(reversed(METHOD_VERSIONS))
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,19 @@ class SegmentationConfig:
     min_prediction_strength: float = 0.7
     prediction_strength_sample_size: int = 4_000
     prediction_strength_splits: int = 20
-    # Who goes where at the chosen k: "shared_covariance" (the most probable segment of a
-    # Gaussian mixture with one covariance matrix for all segments, started from the K-means
-    # centres; covariance_floor is added to its diagonal, in standardised units) or
-    # "nearest_centroid" (plain K-means, methods 1-3).
-    segment_assignment: str = "shared_covariance"
+    # Who goes where at the chosen k: "classification_em" (the nearest segment in units of the
+    # spread within segments, by classification EM from the K-means centres, method 5),
+    # "shared_covariance" (the most probable segment of a Gaussian mixture with one covariance
+    # matrix for all segments, method 4) or "nearest_centroid" (plain K-means, methods 1-3).
+    # covariance_floor is added to the shared covariance's diagonal, in standardised units.
+    segment_assignment: str = "classification_em"
     covariance_floor: float = 0.01
     # A number of segments the user asked for (var segment_count); None lets the rule choose.
     segment_count: int | None = None
+
+    @property
+    def method_version(self) -> str:
+        return METHOD_VERSIONS[self.segment_assignment]
 
     @classmethod
     def from_mapping(cls, values: Mapping) -> SegmentationConfig:

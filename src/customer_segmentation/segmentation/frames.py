@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from customer_segmentation.segmentation.choose_k import KChoice, knee_point
-from customer_segmentation.segmentation.config import METHOD_VERSION
 from customer_segmentation.segmentation.prepare import ID_COLUMN, PreparedFeatures
 
 # pandas dtypes of every column of the long fit table: a column that no row of this fit fills
@@ -288,7 +287,7 @@ def run_frame(
                 "highest_segment_id": highest_id,
                 "segment_mode": "fit",
                 "fitted_as_of_date": as_of_date,
-                "method_version": METHOD_VERSION,
+                "method_version": config.method_version,
                 "requested_segment_count": config.segment_count,
             }
         ]

@@ -23,7 +23,7 @@ from sklearn.metrics.cluster import contingency_matrix
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.prepare import sample_rows
-from customer_segmentation.segmentation.refine import shared_covariance_discriminant
+from customer_segmentation.segmentation.refine import DISCRIMINANTS
 
 if TYPE_CHECKING:
     from customer_segmentation.segmentation.choose_k import KCandidate
@@ -106,7 +106,7 @@ def measure_stability(
 
         def refine(resample, centres):
             scale = np.ones(resample.shape[1])
-            rule = shared_covariance_discriminant(
+            rule = DISCRIMINANTS[config.segment_assignment](
                 resample, centres, scale, config.covariance_floor, config.seed
             )
             return None if rule is None else rule.predict

@@ -1,7 +1,7 @@
 """Customers assigned to segments in Spark, for the distributed fit (`spark.fits`): every
 customer standardised with the sample fit's treatment, then given a segment by the fit's rule
-(the shared-covariance scores of method 4, or the nearest centroid with Lloyd's K-means), as
-Spark column expressions so no customer leaves the cluster."""
+(the shared-covariance scores of methods 4 and 5, or the nearest centroid with Lloyd's
+K-means), as Spark column expressions so no customer leaves the cluster."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
     (pyspark.ml's K-means cannot be given a start, and from its own k-means|| start it settled
     in another partition of the weighted space: ARI 0.59 against the DuckDB fit on the test
     fixture); segment ids and names are the sample fit's. Where the sample fit's shared-
-    covariance rule assigned customers (method 4), that linear rule assigns everyone in Spark
+    covariance rule assigned customers (methods 4 and 5), that linear rule assigns everyone in Spark
     instead, as the DuckDB fit applies its sample's rule to everyone, and the centroids become
     the members' means. Customer, centroid and run rows
     describe the full fit; the other rows are the sample's measurements, as on DuckDB. Returns
