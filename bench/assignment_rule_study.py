@@ -31,15 +31,15 @@ import yaml
 from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.evaluation.run import labelled_set
-from customer_segmentation.segmentation.config import SegmentationConfig
+from customer_segmentation.segmentation.config import METHOD_VERSIONS, SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
+# method_3, method_4, method_5: the package's own numbering of the assignment settings.
 METHODS = {
-    "method_3": "nearest_centroid",
-    "method_4": "shared_covariance",
-    "method_5": "classification_em",
+    f"method_{version}": assignment
+    for assignment, version in sorted(METHOD_VERSIONS.items(), key=lambda item: item[1])
 }
 
 
