@@ -108,8 +108,7 @@ FIT_COLUMN_TYPES = {
     "requested_segment_count": "Int64",
     "discriminant_coefficient": "Float64",
     "discriminant_intercept": "Float64",
-    # Method 6: the prediction strength's standard error over the splits.
-    "prediction_strength_standard_error": "Float64",
+    "prediction_strength_standard_error": "Float64",  # method 6
 }
 
 
