@@ -294,6 +294,8 @@ def test_an_assignment_and_bound_that_make_no_method_are_refused():
                 "prediction_strength_bound": "lower_bound",
             }
         )
+    with pytest.raises(ValueError, match="is no method"):
+        _config(segment_assignment="nearest_centroid", prediction_strength_bound="lower_bound")
     config = SegmentationConfig.from_mapping(
         {"feature_columns": ["a"], "prediction_strength_bound": "lower_bound"}
     )

@@ -63,8 +63,9 @@ class SegmentationConfig:
     # Stable: prediction strength (Tibshirani & Walther 2005) at least this, on halves of a
     # fixed-size sample, averaged over this many random splits.
     min_prediction_strength: float = 0.7
-    # "lower_bound": the mean over the splits minus its standard error must reach it (method 6);
-    # "mean": the mean alone (methods 2-5).
+    # "lower_bound": the mean over the splits minus its standard error must reach it (method 6,
+    # what the warehouse's YAML sets); "mean": the mean alone (methods 2-5, and the default
+    # here, the only bound the assignments of methods 3 and 4 take).
     prediction_strength_bound: str = "mean"
     prediction_strength_sample_size: int = 4_000
     prediction_strength_splits: int = 20
@@ -77,6 +78,21 @@ class SegmentationConfig:
     covariance_floor: float = 0.01
     # A number of segments the user asked for (var segment_count); None lets the rule choose.
     segment_count: int | None = None
+
+    def __post_init__(self) -> None:
+        # Checked here, not only in from_mapping, so that no way of making a config can reach
+        # method_version with a pair of settings that is no method.
+        bound = self.prediction_strength_bound
+        if bound not in PREDICTION_STRENGTH_BOUNDS:
+            raise ValueError(
+                f"prediction_strength_bound must be one of {list(PREDICTION_STRENGTH_BOUNDS)} "
+                f"(got {bound!r})"
+            )
+        if (self.segment_assignment, bound) not in METHOD_SETTINGS.values():
+            raise ValueError(
+                f"segment_assignment {self.segment_assignment!r} with prediction_strength_bound "
+                f"{bound!r} is no method; the methods are {METHOD_SETTINGS}"
+            )
 
     @property
     def method_version(self) -> str:
@@ -110,17 +126,6 @@ class SegmentationConfig:
             raise ValueError(
                 f"segment_assignment must be one of {list(SEGMENT_ASSIGNMENTS)} "
                 f"(got {assignment!r})"
-            )
-        bound = converted.get("prediction_strength_bound", cls.prediction_strength_bound)
-        if bound not in PREDICTION_STRENGTH_BOUNDS:
-            raise ValueError(
-                f"prediction_strength_bound must be one of {list(PREDICTION_STRENGTH_BOUNDS)} "
-                f"(got {bound!r})"
-            )
-        if (assignment, bound) not in METHOD_SETTINGS.values():
-            raise ValueError(
-                f"segment_assignment {assignment!r} with prediction_strength_bound {bound!r} is "
-                f"no method; the methods are {METHOD_SETTINGS}"
             )
         for name in ("feature_columns", "log_columns", "key_features"):
             if name in converted:
