@@ -1,17 +1,18 @@
-"""The offline study behind segmentation methods 4 and 5 (bench/results/2026-12-05-tied-
-refinement-decision.md, 2026-12-05-classification-em-decision.md): at the k the rule chooses,
-which assignment recovers planted groups best: K-means itself (method 3), a Gaussian mixture
-with one shared covariance started from the K-means centres (method 4), or classification EM
-with that covariance (method 5)?
+"""The offline study behind segmentation methods 4-6 (bench/results/2026-12-05-tied-
+refinement-decision.md, 2026-12-05-classification-em-decision.md, 2026-12-05-k-rule-lower-
+bound-decision.md): which method recovers planted groups best: K-means itself (method 3), a
+Gaussian mixture with one shared covariance started from the K-means centres (method 4),
+classification EM with that covariance (method 5), or method 5 with a k stable only when its
+prediction strength clears the threshold by more than its standard error (method 6)?
 
     python bench/assignment_rule_study.py --data-dir data/study --methods method_4 method_5 \
         -- planted:3000:51 demo:3000:11 ...
 
 Each set (generator:customers:seed) is generated with its answer key (as `make evaluate` does)
-and built up to `customer_features` with dbt; then the package's own preparation and k rule run
-in process, with the assignment switched between the methods asked for (all three by
-default), and each is scored by ARI against the key beside the pinned baselines of
-bench/segmentation_baselines.py (told the true k). Prints one JSON line per set and a table.
+and built up to `customer_features` with dbt; then the package's own `fit_segments` runs in
+process once per method asked for (all by default), and each is scored by ARI against the key
+beside the pinned baselines of bench/segmentation_baselines.py (told the true k). Prints one
+JSON line per set and a table.
 """
 
 from __future__ import annotations
@@ -31,16 +32,13 @@ import yaml
 from sklearn.metrics import adjusted_rand_score
 
 from customer_segmentation.evaluation.run import labelled_set
-from customer_segmentation.segmentation.config import METHOD_VERSIONS, SegmentationConfig
+from customer_segmentation.segmentation.config import METHOD_SETTINGS, SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).parent / "dbt"
-# method_3, method_4, method_5: the package's own numbering of the assignment settings.
-METHODS = {
-    f"method_{version}": assignment
-    for assignment, version in sorted(METHOD_VERSIONS.items(), key=lambda item: item[1])
-}
+# method_3 ... method_6: the package's own numbering of its (assignment, k rule) settings.
+METHODS = {f"method_{version}": settings for version, settings in METHOD_SETTINGS.items()}
 
 
 def build_features(raw_dir: Path, work_dir: Path) -> Path:
@@ -96,8 +94,11 @@ def score(db_path: Path, key_path: Path, config: SegmentationConfig, methods) ->
         "baseline": max(baselines["all_features"]["ari_mean"], baselines["log_rfm"]["ari_mean"]),
     }
     for method in methods:
-        assignment = METHODS[method]
-        fit = fit_segments(features, replace(config, segment_assignment=assignment))
+        assignment, bound = METHODS[method]
+        fit = fit_segments(
+            features,
+            replace(config, segment_assignment=assignment, prediction_strength_bound=bound),
+        )
         scored = fit.assignments.merge(key, on="customer_id")
         result[f"{method}_k"] = int(fit.run["k"].iloc[0])
         result[f"{method}_ari"] = adjusted_rand_score(scored[label], scored["segment_id"])

@@ -92,7 +92,8 @@
         ('method_version', 'string'),
         ('requested_segment_count', 'bigint'),
         ('discriminant_coefficient', 'double'),
-        ('discriminant_intercept', 'double')
+        ('discriminant_intercept', 'double'),
+        ('prediction_strength_standard_error', 'double')
     ]) }}
 {% endmacro %}
 

@@ -230,7 +230,7 @@ def test_knee_point_finds_the_bend_and_none_on_a_straight_line():
     assert knee_point([2, 3], [5, 1]) is None
 
 
-def _candidate(k, silhouette, smallest, strength=0.95, reference=0.1):
+def _candidate(k, silhouette, smallest, strength=0.95, reference=0.1, strength_error=0.0):
     return KCandidate(
         k=k,
         weights=np.ones(3) / np.sqrt(3),
@@ -247,6 +247,7 @@ def _candidate(k, silhouette, smallest, strength=0.95, reference=0.1):
         prediction_strength=strength,
         space=np.zeros((10, 3)),
         labels=np.zeros(10, dtype=int),
+        prediction_strength_standard_error=strength_error,
     )
 
 
@@ -265,6 +266,40 @@ def test_choose_k_takes_the_largest_k_that_passes_every_check():
     assert "k=5 not targetable (smallest segment 1.0% < 2%)" in choice.reason
     assert "k=6 not stable (prediction strength 0.600 < 0.7)" in choice.reason
     assert "k=7 not distinct (silhouette 0.110 vs 0.100 for one population)" in choice.reason
+
+
+def test_the_lower_bound_rule_does_not_call_stable_a_k_within_its_own_noise():
+    """Method 6: demo seed 2 of make evaluate had k = 7 at 0.727 ± 0.041 for 6 groups."""
+    candidates = [
+        _candidate(2, 0.40, 0.40),
+        _candidate(6, 0.30, 0.10, strength=0.798, strength_error=0.046),
+        _candidate(7, 0.28, 0.09, strength=0.727, strength_error=0.041),
+    ]
+    assert choose_k(candidates, _config()).k == 7  # the mean alone clears 0.7
+    choice = choose_k(candidates, _config(prediction_strength_bound="lower_bound"))
+    assert choice.k == 6
+    assert "prediction strength 0.80 ± 0.05" in choice.reason
+    assert (
+        "k=7 not stable (prediction strength 0.727 - standard error 0.041 = 0.686 < 0.7)"
+        in choice.reason
+    )
+
+
+def test_an_assignment_and_bound_that_make_no_method_are_refused():
+    with pytest.raises(ValueError, match="is no method"):
+        SegmentationConfig.from_mapping(
+            {
+                "feature_columns": ["a"],
+                "segment_assignment": "shared_covariance",
+                "prediction_strength_bound": "lower_bound",
+            }
+        )
+    with pytest.raises(ValueError, match="is no method"):
+        _config(segment_assignment="nearest_centroid", prediction_strength_bound="lower_bound")
+    config = SegmentationConfig.from_mapping(
+        {"feature_columns": ["a"], "prediction_strength_bound": "lower_bound"}
+    )
+    assert config.method_version == "6"
 
 
 def test_choose_k_gives_two_only_when_no_larger_k_passes_and_names_each_failure():

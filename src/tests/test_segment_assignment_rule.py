@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 
 from customer_segmentation.segmentation.assign import RULE_NAMES, RULE_OUTCOMES
-from customer_segmentation.segmentation.config import METHOD_VERSIONS, SegmentationConfig
+from customer_segmentation.segmentation.config import METHOD_SETTINGS, SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.refine import (
     classification_em_discriminant,
@@ -154,7 +154,7 @@ def test_the_rule_recovers_the_groups_and_its_stored_form_reproduces_them(
     assert adjusted_rand_score(truth, shared_ids) > at_least
     assert adjusted_rand_score(truth, plain_ids) < plain_at_most
     assert plain.centroids["discriminant_coefficient"].isna().all()
-    assert shared.run["method_version"].iloc[0] == METHOD_VERSIONS[assignment]
+    assert METHOD_SETTINGS[shared.run["method_version"].iloc[0]] == (assignment, "mean")
     # The stored coefficients and intercepts, applied to the standardised features as the SQL
     # macro assign_to_centroids applies them, give every customer the fit's segment.
     treatment = shared.features.set_index("feature_name").loc[list(FEATURES)]

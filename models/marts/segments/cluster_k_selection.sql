@@ -14,6 +14,7 @@ k_candidates as (
         davies_bouldin_score,
         smallest_segment_share,
         prediction_strength,
+        prediction_strength_standard_error,
         bootstrap_ari_mean,
         bootstrap_ari_min,
         feature_weight_bound,

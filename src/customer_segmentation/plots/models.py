@@ -25,6 +25,7 @@ K_COLUMNS = [
     "calinski_harabasz_score",
     "davies_bouldin_score",
     "prediction_strength",
+    "prediction_strength_standard_error",
     "bootstrap_ari_mean",
 ]
 
@@ -93,7 +94,15 @@ def draw_k_scores(warehouse: Warehouse, _palette) -> Figure:
     calinski.set_ylabel("Calinski-Harabasz (ratio, higher is better)")
     davies.plot(frame.k, frame.davies_bouldin_score, marker="o", color=NEUTRAL)
     davies.set_ylabel("Davies-Bouldin (ratio, lower is better)")
-    stability.plot(frame.k, frame.prediction_strength, marker="o", color=NEUTRAL)
+    # The bars are the standard error over the splits: the check takes the lower end (method 6).
+    stability.errorbar(
+        frame.k,
+        frame.prediction_strength,
+        yerr=frame.prediction_strength_standard_error.astype(float).fillna(0.0),
+        marker="o",
+        color=NEUTRAL,
+        capsize=3,
+    )
     minimum = _min_prediction_strength(warehouse)
     stability.axhline(
         minimum,

@@ -99,7 +99,8 @@ FIGURES: tuple[FigureSpec, ...] = (
         "k_selection",
         "Choosing the number of segments: quality and stability",
         "Silhouette against a structureless reference, Calinski-Harabasz, Davies-Bouldin and "
-        "prediction strength (the stability check, dotted at its minimum) for every k tried; "
+        "prediction strength with its standard error over the splits (the stability check: the "
+        "lower end of the bar must reach the dotted minimum) for every k tried; "
         "the dashed line is the chosen k.",
         models.draw_k_scores,
     ),

@@ -10,7 +10,11 @@ are made, the same three `segment_validation` reports for the chosen segments:
 - stable: prediction strength (Tibshirani & Walther 2005, "Cluster validation by prediction
   strength", JCGS 14:511-528) at least `min_prediction_strength`: fit k segments on one half
   of a sample, k on the other, and ask how often pairs that the second half puts together
-  the first half's centroids put together too (the worst segment counts);
+  the first half's centroids put together too (the worst segment counts). It is a mean over
+  random splits; with `prediction_strength_bound: lower_bound` (method 6) that mean minus its
+  standard error over the splits must reach the threshold, so a k that clears it by less
+  than the split-to-split noise does not count as stable (Breiman et al.'s one-standard-error
+  principle, as in the gap statistic of Tibshirani, Walther & Hastie 2001);
 - targetable: every segment holds at least `min_segment_share` of customers.
 
 The rule: the largest k >= 3 that passes all three (Tibshirani and Walther's own rule is the
@@ -34,7 +38,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 from customer_segmentation.segmentation.config import SegmentationConfig
-from customer_segmentation.segmentation.prepare import sample_rows
+from customer_segmentation.segmentation.stability import prediction_strength
 from customer_segmentation.segmentation.validation import stratified_sample
 from customer_segmentation.segmentation.weights import feature_weights
 
@@ -56,6 +60,14 @@ class KCandidate:
     prediction_strength: float
     space: np.ndarray = field(repr=False)  # the fit sample in this k's weighted space
     labels: np.ndarray = field(repr=False)  # K-means labels of the fit sample
+    # Standard error of the prediction strength's mean over the splits (0 for one split).
+    prediction_strength_standard_error: float = 0.0
+
+    def stability_figure(self, config: SegmentationConfig) -> float:
+        """What the stable check compares with min_prediction_strength."""
+        if config.prediction_strength_bound == "lower_bound":
+            return self.prediction_strength - self.prediction_strength_standard_error
+        return self.prediction_strength
 
     def has_structure(self, tolerance: float) -> bool:
         """Distinct: silhouette clearly above what one structureless population gives."""
@@ -66,7 +78,7 @@ class KCandidate:
         return self.silhouette >= self.reference_silhouette + tolerance
 
     def is_stable(self, config: SegmentationConfig) -> bool:
-        return bool(self.prediction_strength >= config.min_prediction_strength)
+        return bool(self.stability_figure(config) >= config.min_prediction_strength)
 
     def is_targetable(self, config: SegmentationConfig) -> bool:
         return self.smallest_segment_share >= config.min_segment_share
@@ -80,10 +92,13 @@ class KCandidate:
                 f"{self.reference_silhouette:.3f} for one population)"
             )
         if not self.is_stable(config):
-            failed.append(
-                f"not stable (prediction strength {self.prediction_strength:.3f} < "
-                f"{config.min_prediction_strength})"
-            )
+            figure = f"prediction strength {self.prediction_strength:.3f}"
+            if config.prediction_strength_bound == "lower_bound":
+                figure += (
+                    f" - standard error {self.prediction_strength_standard_error:.3f} = "
+                    f"{self.stability_figure(config):.3f}"
+                )
+            failed.append(f"not stable ({figure} < {config.min_prediction_strength})")
         if not self.is_targetable(config):
             failed.append(
                 f"not targetable (smallest segment {self.smallest_segment_share:.1%} < "
@@ -145,35 +160,6 @@ def reference_silhouette(matrix: np.ndarray, k: int, config: SegmentationConfig)
     return float(silhouette_score(reference, model.fit_predict(reference)))
 
 
-def prediction_strength(matrix: np.ndarray, k: int, config: SegmentationConfig) -> float:
-    """Tibshirani & Walther's prediction strength of k, averaged over random half splits of
-    a fixed-size sample: for each segment of the test half, the share of its pairs of members
-    whom the training half's centroids also put together; the smallest such share counts."""
-    rows = sample_rows(len(matrix), config.prediction_strength_sample_size, config.seed)
-    sample = matrix[rows]
-    half = len(sample) // 2
-    if half <= k:
-        return np.nan
-    strengths = []
-    for split in range(config.prediction_strength_splits):
-        order = np.random.default_rng([config.seed, 11, split]).permutation(len(sample))
-        train, test = sample[order[:half]], sample[order[half:]]
-        seed = config.seed + split
-        trained = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
-        tested = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
-        predicted = trained.fit(train).predict(test)
-        test_labels = tested.fit_predict(test)
-        shares = []
-        for label in range(k):
-            members = predicted[test_labels == label]
-            if len(members) < 2:
-                continue
-            counts = np.bincount(members)
-            shares.append((counts * (counts - 1)).sum() / (len(members) * (len(members) - 1)))
-        strengths.append(min(shares) if shares else np.nan)
-    return float(np.nanmean(strengths)) if not np.isnan(strengths).all() else np.nan
-
-
 def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandidate:
     """Weight the features for k, fit K-means in that space on the fit sample, and measure:
     silhouette on a stratified sample of fixed size and its structureless reference,
@@ -187,6 +173,7 @@ def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandi
     sizes = np.bincount(labels, minlength=k)
     separable = len(np.unique(labels)) > 1
     silhouette_rows = stratified_sample(labels, config.silhouette_sample_size, config.seed)
+    strength, strength_error = prediction_strength(space, k, config)
     return KCandidate(
         k=k,
         weights=choice.weights,
@@ -204,9 +191,10 @@ def evaluate_k(matrix: np.ndarray, k: int, config: SegmentationConfig) -> KCandi
         davies_bouldin=float(davies_bouldin_score(space, labels)) if separable else np.nan,
         smallest_segment_share=float(sizes.min() / len(labels)),
         silhouette_sample_size=len(silhouette_rows),
-        prediction_strength=prediction_strength(space, k, config),
+        prediction_strength=strength,
         space=space,
         labels=labels,
+        prediction_strength_standard_error=strength_error,
     )
 
 
@@ -235,10 +223,15 @@ def choose_k(candidates: Sequence[KCandidate], config: SegmentationConfig) -> KC
 
 
 def _rule(candidates, passing, failures, config) -> tuple[int, str]:
+    def strength(c: KCandidate) -> str:
+        if config.prediction_strength_bound == "lower_bound":
+            return f"{c.prediction_strength:.2f} ± {c.prediction_strength_standard_error:.2f}"
+        return f"{c.prediction_strength:.2f}"
+
     def figures(c: KCandidate) -> str:
         return (
             f"silhouette {c.silhouette:.3f} vs {c.reference_silhouette:.3f} for one "
-            f"population, prediction strength {c.prediction_strength:.2f}, smallest segment "
+            f"population, prediction strength {strength(c)}, smallest segment "
             f"{c.smallest_segment_share:.1%}"
         )
 
@@ -261,12 +254,14 @@ def _rule(candidates, passing, failures, config) -> tuple[int, str]:
     targetable = [c for c in candidates if c.is_targetable(config)] or list(candidates)
     distinct = [c for c in targetable if c.has_structure(config.silhouette_tolerance)]
     pool = distinct or targetable
-    chosen = max(pool, key=lambda c: (round(np.nan_to_num(c.prediction_strength), 3), -c.k))
+    chosen = max(
+        pool, key=lambda c: (round(float(np.nan_to_num(c.stability_figure(config))), 3), -c.k)
+    )
     if not distinct:
         return chosen.k, (
             f"no cluster structure: no k beats a single population's silhouette by "
             f"{config.silhouette_tolerance}; k={chosen.k} is the most stable (prediction "
-            f"strength {chosen.prediction_strength:.2f}), so treat segments as tiers of one "
+            f"strength {strength(chosen)}), so treat segments as tiers of one "
             f"population"
         )
     return chosen.k, (

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 # k rule, equal feature weights and prediction strength >= 0.7 (sparse weights on request). 4:
 # method 3's k, then customers go to the most probable segment of a Gaussian mixture with one
 # shared covariance, started from the K-means centres (segmentation.refine). 5: method 4 with
-# classification EM (hard memberships, equal segment sizes) in place of the mixture's EM. The
-# assignment setting picks among the last three (SegmentationConfig.method_version).
-METHOD_VERSIONS = {"nearest_centroid": "3", "shared_covariance": "4", "classification_em": "5"}
+# classification EM (hard memberships, equal segment sizes) in place of the mixture's EM. 6:
+# method 5 with a k stable only when its prediction strength clears the threshold by more than
+# its standard error over the splits. The two settings below pick among methods 3-6
+# (SegmentationConfig.method_version); other pairs are refused.
+METHOD_SETTINGS = {
+    "3": ("nearest_centroid", "mean"),
+    "4": ("shared_covariance", "mean"),
+    "5": ("classification_em", "mean"),
+    "6": ("classification_em", "lower_bound"),
+}
 FEATURE_WEIGHTINGS = ("equal", "sparse")
-SEGMENT_ASSIGNMENTS = tuple(reversed(METHOD_VERSIONS))
+SEGMENT_ASSIGNMENTS = ("classification_em", "shared_covariance", "nearest_centroid")
+PREDICTION_STRENGTH_BOUNDS = ("lower_bound", "mean")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,10 @@ class SegmentationConfig:
     # Stable: prediction strength (Tibshirani & Walther 2005) at least this, on halves of a
     # fixed-size sample, averaged over this many random splits.
     min_prediction_strength: float = 0.7
+    # "lower_bound": the mean over the splits minus its standard error must reach it (method 6,
+    # what the warehouse's YAML sets); "mean": the mean alone (methods 2-5, and the default
+    # here, the only bound the assignments of methods 3 and 4 take).
+    prediction_strength_bound: str = "mean"
     prediction_strength_sample_size: int = 4_000
     prediction_strength_splits: int = 20
     # Who goes where at the chosen k: "classification_em" (the nearest segment in units of the
@@ -67,9 +79,25 @@ class SegmentationConfig:
     # A number of segments the user asked for (var segment_count); None lets the rule choose.
     segment_count: int | None = None
 
+    def __post_init__(self) -> None:
+        # Checked here, not only in from_mapping, so that no way of making a config can reach
+        # method_version with a pair of settings that is no method.
+        bound = self.prediction_strength_bound
+        if bound not in PREDICTION_STRENGTH_BOUNDS:
+            raise ValueError(
+                f"prediction_strength_bound must be one of {list(PREDICTION_STRENGTH_BOUNDS)} "
+                f"(got {bound!r})"
+            )
+        if (self.segment_assignment, bound) not in METHOD_SETTINGS.values():
+            raise ValueError(
+                f"segment_assignment {self.segment_assignment!r} with prediction_strength_bound "
+                f"{bound!r} is no method; the methods are {METHOD_SETTINGS}"
+            )
+
     @property
     def method_version(self) -> str:
-        return METHOD_VERSIONS[self.segment_assignment]
+        settings = (self.segment_assignment, self.prediction_strength_bound)
+        return next(version for version, pair in METHOD_SETTINGS.items() if pair == settings)
 
     @classmethod
     def from_mapping(cls, values: Mapping) -> SegmentationConfig:

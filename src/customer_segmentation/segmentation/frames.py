@@ -108,6 +108,7 @@ FIT_COLUMN_TYPES = {
     "requested_segment_count": "Int64",
     "discriminant_coefficient": "Float64",
     "discriminant_intercept": "Float64",
+    "prediction_strength_standard_error": "Float64",  # method 6
 }
 
 
@@ -194,6 +195,7 @@ def k_selection_frame(candidates, choice: KChoice, stability, fit_count, config)
                 "is_elbow": c.k == knee,
                 "has_cluster_structure": c.has_structure(config.silhouette_tolerance),
                 "prediction_strength": c.prediction_strength,
+                "prediction_strength_standard_error": c.prediction_strength_standard_error,
                 "is_stable": c.is_stable(config),
                 "is_targetable_size": c.is_targetable(config),
                 "passes_checks": not c.failed_checks(config),

@@ -121,3 +121,39 @@ def measure_stability(
         config.seed,
         refine,
     )
+
+
+def prediction_strength(
+    matrix: np.ndarray, k: int, config: SegmentationConfig
+) -> tuple[float, float]:
+    """Tibshirani & Walther's prediction strength of k, averaged over random half splits of
+    a fixed-size sample: for each segment of the test half, the share of its pairs of members
+    whom the training half's centroids also put together; the smallest such share counts.
+    Returns the mean over the splits and its standard error (0 with one split)."""
+    rows = sample_rows(len(matrix), config.prediction_strength_sample_size, config.seed)
+    sample = matrix[rows]
+    half = len(sample) // 2
+    if half <= k:
+        return np.nan, np.nan
+    strengths = []
+    for split in range(config.prediction_strength_splits):
+        order = np.random.default_rng([config.seed, 11, split]).permutation(len(sample))
+        train, test = sample[order[:half]], sample[order[half:]]
+        seed = config.seed + split
+        trained = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
+        tested = KMeans(n_clusters=k, n_init=config.stability_n_init, random_state=seed)
+        predicted = trained.fit(train).predict(test)
+        test_labels = tested.fit_predict(test)
+        shares = []
+        for label in range(k):
+            members = predicted[test_labels == label]
+            if len(members) < 2:
+                continue
+            counts = np.bincount(members)
+            shares.append((counts * (counts - 1)).sum() / (len(members) * (len(members) - 1)))
+        strengths.append(min(shares) if shares else np.nan)
+    known = np.array(strengths)[~np.isnan(strengths)]
+    if known.size == 0:
+        return np.nan, np.nan
+    standard_error = known.std(ddof=1) / np.sqrt(known.size) if known.size > 1 else 0.0
+    return float(known.mean()), float(standard_error)
