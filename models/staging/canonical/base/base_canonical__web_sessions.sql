@@ -43,23 +43,32 @@ distinct_rows as (
     parsed_columns, row_checks
 ) }}
 
+cleaned_rows as (
+    {#- Each raw column trimmed once for the parse and checks (reading_cleaned_columns). #}
+    select
+        *,
+        {{- cleaned_raw_columns(raw_columns) }}
+    from distinct_rows
+),
+
 parsed as (
     select
         *,
-        {{ parsed_columns }}
-    from distinct_rows
+        {{ reading_cleaned_columns(parsed_columns, raw_columns) }}
+    from cleaned_rows
 ),
 
 checked as (
     select
         *,
-        {{ data_issues(row_checks) }} as row_rejections,
-        {{ data_issues(
+        {{ data_issues(reading_cleaned_checks(row_checks, raw_columns)) }} as row_rejections,
+        {{ data_issues(reading_cleaned_checks(
             optional_value_checks('duration_seconds')
             + [['out_of_range_value', 'duration_seconds', 'duration_seconds < 0']]
             + optional_value_checks('page_views')
-            + [['out_of_range_value', 'page_views', 'page_views < 0']]
-        ) }} as value_issues
+            + [['out_of_range_value', 'page_views', 'page_views < 0']],
+            raw_columns
+        )) }} as value_issues
     from parsed
 ),
 
