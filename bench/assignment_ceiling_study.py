@@ -31,6 +31,7 @@ from sklearn.discriminant_analysis import (
 from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import cross_val_predict
 
+from customer_segmentation.segmentation.choose_k import member_means
 from customer_segmentation.segmentation.prepare import prepare_features
 from customer_segmentation.segmentation.refine import classification_em_discriminant
 
@@ -38,8 +39,7 @@ FLOOR = 0.01  # the warehouse's covariance_floor
 
 
 def log_det_within(matrix: np.ndarray, labels: np.ndarray, k: int) -> float:
-    means = np.vstack([matrix[labels == segment].mean(axis=0) for segment in range(k)])
-    within = matrix - means[labels]
+    within = matrix - member_means(matrix, labels, k)[labels]
     scatter = within.T @ within / len(matrix) + FLOOR * np.eye(matrix.shape[1])
     return float(np.linalg.slogdet(scatter)[1])
 
@@ -63,8 +63,7 @@ def study(db_path: Path, key_path: Path) -> dict:
     k = int(truth.max()) + 1
     kmeans = KMeans(n_clusters=k, n_init=10, random_state=42).fit(matrix)
     from_kmeans = classification_em(matrix, kmeans.cluster_centers_)
-    true_means = np.vstack([matrix[truth == group].mean(axis=0) for group in range(k)])
-    from_truth = classification_em(matrix, true_means)
+    from_truth = classification_em(matrix, member_means(matrix, truth, k))
     supervised = {
         "lda_cv": LinearDiscriminantAnalysis(),
         "qda_cv": QuadraticDiscriminantAnalysis(reg_param=0.05),

@@ -23,8 +23,9 @@ METHOD_SETTINGS = {
     "6": ("classification_em", "lower_bound"),
 }
 FEATURE_WEIGHTINGS = ("equal", "sparse")
-SEGMENT_ASSIGNMENTS = ("classification_em", "shared_covariance", "nearest_centroid")
-PREDICTION_STRENGTH_BOUNDS = ("lower_bound", "mean")
+# The values each setting takes, newest method first (dict.fromkeys drops repeats, keeps order).
+SEGMENT_ASSIGNMENTS = tuple(dict.fromkeys(a for a, _ in reversed(METHOD_SETTINGS.values())))
+PREDICTION_STRENGTH_BOUNDS = tuple(dict.fromkeys(b for _, b in reversed(METHOD_SETTINGS.values())))
 
 
 @dataclass(frozen=True)
