@@ -75,7 +75,7 @@ def test_the_fit_learns_the_rate_and_depends_on_its_input_alone(monkeypatch):
     again, _ = learned.predict_learned(shuffled, scoring, np.full(4000, WINDOW_UNITS))
     np.testing.assert_array_equal(purchases, again)
     # Nor is the thread count.
-    monkeypatch.setattr(learned, "THREADS", 1)
+    monkeypatch.setattr(learned, "THREADS", 2)
     single, _ = learned.predict_learned(learned.fit_learned(training), scoring, np.full(4000, 13.0))
     np.testing.assert_array_equal(purchases, single)
     # A prediction is a rate times the horizon.

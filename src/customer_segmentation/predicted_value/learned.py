@@ -27,9 +27,14 @@ MIN_BUYING_EXAMPLES = 50
 # loss for counts and rates. Early stopping would hold out a random tenth: off, so the fit is a
 # function of its input alone.
 SETTINGS = {"loss": "poisson", "early_stopping": False, "random_state": 0}
-# The fit runs while DuckDB waits: two OpenMP threads halve scoring a million customers. The
-# trees are the same whatever the thread count (each feature's histogram is one thread's).
-THREADS = 2
+# OpenMP threads. Fitting (tens of thousands of examples at most) and scoring small sets use
+# one, like BLAS in fit.py: beside another busy process (a parallel test worker, Spark) the
+# spin-waiting of a second thread made a 2,000-customer fit four times slower (9-11 s against
+# 2.2 s). Scoring PARALLEL_ROWS customers or more uses two, where each parallel stretch is long:
+# scoring a million customers for three fits took 13 s instead of 21 s. The predictions are the
+# same whatever the thread count.
+THREADS = 1
+PARALLEL_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,8 @@ def predict_learned(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expected purchase days and spend over each customer's horizon (in time units)."""
     x = features(frame)
-    with threadpool_limits(limits=THREADS, user_api="openmp"):
+    threads = max(THREADS, 2) if len(x) >= PARALLEL_ROWS else THREADS
+    with threadpool_limits(limits=threads, user_api="openmp"):
         purchases = fit.purchase_model.predict(x) * horizon_units
         spend = fit.spend_model.predict(x) * horizon_units
     return purchases, spend
