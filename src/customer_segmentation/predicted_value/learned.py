@@ -4,8 +4,8 @@ Trained on `int_clv_training_windows`: the same inputs BG/NBD gets (frequency, r
 average repeat spend), computed as of earlier cut-offs, with what the customer did in the
 window after each cut-off as the label. Two Poisson models learn the purchase-day rate and the
 spend rate per time unit; a prediction is the rate times the horizon. The settings are
-scikit-learn's defaults, chosen on no data set: the model earns production
-only by beating BG/NBD on the selection window (`int_clv_model_selection`), never by tuning.
+scikit-learn's defaults, chosen on no data set: the model earns production only by beating
+BG/NBD on the selection window (`int_clv_model_selection`), never by tuning.
 """
 
 from __future__ import annotations
