@@ -41,8 +41,8 @@ DBT := DUCKDB_PATH="$(DUCKDB_PATH)" $(BIN)/dbt
 SPARK_ENV := SPARK_LOCAL_IP=127.0.0.1 SPARK_DIR="$(abspath $(SPARK_DIR))"
 SPARK_DBT := $(SPARK_ENV) $(BIN)/dbt
 # The marts the fits read, and everything they need: built before the fits on Spark.
-SPARK_FIT_INPUTS := +customer_features +int_clv_calibration_summaries +int_as_of_date \
-	segment_archetypes segment_descriptors
+SPARK_FIT_INPUTS := +customer_features +int_clv_calibration_summaries +int_clv_training_windows \
+	+int_as_of_date segment_archetypes segment_descriptors
 
 # What stakeholders read, made from the built warehouse (reports/ is git-ignored).
 FIGURES_DIR := reports/figures

@@ -1,5 +1,6 @@
-"""The build's BG/NBD and Gamma-Gamma fits (production and holdout evaluation), once each.
-Inputs come from SQL (int_clv_calibration_summaries); settings are the project's clv_* vars."""
+"""The build's predicted-value fits (production, holdout evaluation, selection), once each:
+BG/NBD with Gamma-Gamma, and the learned model. Inputs come from SQL
+(int_clv_calibration_summaries, int_clv_training_windows); settings are the clv_* vars."""
 
 from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
 
@@ -12,4 +13,5 @@ def model(dbt, session):
         discount_rate=float(dbt.config.meta_get("clv_discount_rate")),
     )
     summaries = dbt.ref("int_clv_calibration_summaries").df()
-    return fit_predicted_value(summaries, settings)
+    training = dbt.ref("int_clv_training_windows").df()
+    return fit_predicted_value(summaries, settings, training)

@@ -8,6 +8,19 @@ summaries as (
     select * from {{ ref('int_clv_calibration_summaries') }}
 ),
 
+model_selection as (
+    select * from {{ ref('int_clv_model_selection') }}
+),
+
+published as (
+    {#- The model chosen on the selection window (BG/NBD when nothing was chosen), and why. -#}
+    select
+        coalesce(max(case when is_production_model then model_name end), 'bg_nbd')
+            as prediction_model_name,
+        max(selection_reason) as selection_reason
+    from model_selection
+),
+
 calibration_ends as (
     select
         fit_purpose,
@@ -36,8 +49,23 @@ parameters as (
         clv_fit.log_likelihood,
         clv_fit.customers_used,
         clv_fit.customers_excluded,
-        {{ var('clv_time_unit_days') }} as time_unit_days
+        {{ var('clv_time_unit_days') }} as time_unit_days,
+        {#- BG/NBD's spend comes from Gamma-Gamma: both are published together. -#}
+        coalesce(
+            clv_fit.fit_purpose = 'production'
+            and (
+                clv_fit.model_name = published.prediction_model_name
+                or (
+                    published.prediction_model_name = 'bg_nbd'
+                    and clv_fit.model_name = 'gamma_gamma'
+                )
+            ),
+            false
+        ) as is_production_model,
+        case when clv_fit.fit_purpose = 'production' then published.selection_reason end
+            as selection_reason
     from clv_fit
+    cross join published
     left join calibration_ends
         on clv_fit.fit_purpose = calibration_ends.fit_purpose
     where clv_fit.row_kind = 'parameters'

@@ -13,9 +13,21 @@ customer_rfm as (
     select * from {{ ref('customer_rfm') }}
 ),
 
+model_selection as (
+    select * from {{ ref('int_clv_model_selection') }}
+),
+
 predictions as (
     select * from clv_fit
     where row_kind = 'customer' and fit_purpose = 'production'
+),
+
+published as (
+    {#- The model chosen on the selection window; BG/NBD when nothing was chosen. -#}
+    select
+        coalesce(max(case when is_production_model then model_name end), 'bg_nbd')
+            as prediction_model_name
+    from model_selection
 ),
 
 final as (
@@ -23,11 +35,28 @@ final as (
         customer_rfm.customer_id,
         customer_rfm.as_of_date,
         {{ var('clv_horizon_days') }} as horizon_days,
-        predictions.expected_purchases,
+        published.prediction_model_name,
+        case
+            when published.prediction_model_name = 'gradient_boosting'
+                then predictions.learned_expected_purchases
+            else predictions.expected_purchases
+        end as expected_purchases,
         predictions.probability_alive,
         predictions.expected_average_spend_amount,
-        predictions.expected_purchases * predictions.expected_average_spend_amount as expected_spend_amount,
-        predictions.predicted_clv_amount,
+        case
+            when published.prediction_model_name = 'gradient_boosting'
+                then predictions.learned_expected_spend_amount
+            else predictions.expected_purchases * predictions.expected_average_spend_amount
+        end as expected_spend_amount,
+        case
+            when published.prediction_model_name = 'gradient_boosting'
+                then predictions.learned_predicted_clv_amount
+            else predictions.predicted_clv_amount
+        end as predicted_clv_amount,
+        predictions.expected_purchases as bg_nbd_expected_purchases,
+        predictions.expected_purchases * predictions.expected_average_spend_amount
+            as bg_nbd_expected_spend_amount,
+        predictions.predicted_clv_amount as bg_nbd_predicted_clv_amount,
         coalesce(predictions.is_in_spend_model, false) as is_in_spend_model,
         summaries.frequency as repeat_frequency,
         summaries.recency_time_units,
@@ -35,6 +64,7 @@ final as (
         summaries.avg_repeat_spend_amount,
         {{ var('clv_time_unit_days') }} as time_unit_days
     from customer_rfm
+    cross join published
     left join summaries
         on customer_rfm.customer_id = summaries.customer_id
     left join predictions

@@ -29,6 +29,7 @@ MARTS = [
     "customer_predicted_value",
     "clv_model_parameters",
     "clv_model_evaluation",
+    "clv_spend_evaluation",
     "segment_validation",
     "segment_feature_tests",
     "segment_rules",

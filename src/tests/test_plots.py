@@ -161,6 +161,7 @@ def test_holdout_figure_shows_the_baseline_when_bg_nbd_made_no_predictions(demo_
     # A BG/NBD fit that does not converge leaves only the baseline's rows in the mart.
     with duckdb.connect(str(demo_copy)) as connection:
         connection.execute("delete from clv_model_evaluation where model_name = 'bg_nbd'")
+        connection.execute("delete from clv_spend_evaluation where model_name = 'bg_nbd'")
     manifest = write_figures(demo_copy, tmp_path / "figures")
     [figure] = [f for f in manifest.figures if f.file == "clv_predicted_vs_actual.png"]
     assert figure.no_data_reason is None

@@ -12,7 +12,11 @@ import pytest
 from customer_segmentation.predicted_value import bgnbd
 from customer_segmentation.predicted_value import fit as predicted_value
 from customer_segmentation.predicted_value.clv_data import simulate_customers
-from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import (
+    FIT_PURPOSES,
+    PredictionSettings,
+    fit_predicted_value,
+)
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
 
@@ -29,9 +33,7 @@ def _summaries(n: int) -> pd.DataFrame:
             "holdout_time_units": 39.0,
         }
     )
-    return pd.concat(
-        [frame.assign(fit_purpose="production"), frame.assign(fit_purpose="holdout_evaluation")]
-    )
+    return pd.concat([frame.assign(fit_purpose=purpose) for purpose in FIT_PURPOSES])
 
 
 def _parameters(result: pd.DataFrame) -> pd.DataFrame:

@@ -210,6 +210,16 @@ def test_minimal_input_builds_and_scores_every_buyer(minimal_build):
     assert build.query(
         "select count(*), count(expected_purchases) from customer_predicted_value"
     ) == [(5, 0)]
+    # Nor can the learned model train on them: the selection says so, and BG/NBD stands.
+    [(published, reason)] = build.query(
+        "select model_name, selection_reason from clv_model_parameters"
+        " where is_production_model and model_name <> 'gamma_gamma'"
+    )
+    assert published == "bg_nbd"
+    assert reason.startswith(
+        "BG/NBD stands: the learned model made no predictions on the selection window "
+        "(history too short for a learned model:"
+    ), reason
     assert "WARN" in build.result.stdout
 
 

@@ -1,4 +1,4 @@
-"""How the models were chosen and how they do: k selection, RFM scores, predicted value."""
+"""How the models were chosen and how they do: k selection, RFM scores (predicted value: clv)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from customer_segmentation.plots.style import NEUTRAL, POPULATION, new_figure
 from customer_segmentation.segmentation.config import SegmentationConfig
@@ -234,56 +233,4 @@ def draw_rfm_segments(warehouse: Warehouse, _palette) -> Figure:
     axes.set_xlabel("Customers (count)")
     axes.set_ylabel("RFM segment")
     axes.margins(x=0.15)
-    return figure
-
-
-CLV_MODEL_LABELS = {"bg_nbd": "BG/NBD (production)", "past_repeat_count": "past repeat count"}
-
-
-def draw_clv_deciles(warehouse: Warehouse, _palette) -> Figure:
-    """The purchase models' holdout test, one panel per model: predicted vs actual purchases
-    per customer by decile of the model's own predictions, and its measures over everyone."""
-    columns = ["model_name", "predicted_decile", "predicted_purchases_mean"]
-    columns += ["actual_purchases_mean", "mean_absolute_error", "purchase_rank_correlation"]
-    columns += ["top_decile_purchase_share", "decile_calibration_error", "holdout_days"]
-    frame = warehouse.query(
-        f"select {', '.join(columns)} from clv_model_evaluation "
-        "order by model_name, predicted_decile nulls first",
-        {"clv_model_evaluation": columns},
-    )
-    models = [name for name in CLV_MODEL_LABELS if name in set(frame.model_name)]
-    holdout = int(frame.holdout_days.iloc[0])
-    figure = new_figure(11, 4.8)
-    panels = figure.subplots(1, len(models), sharey=True, squeeze=False)[0]
-    for axes, name in zip(panels, models, strict=True):
-        rows = frame[frame.model_name == name]
-        overall, deciles = rows.iloc[0], rows.iloc[1:]
-        x = deciles.predicted_decile.astype(int).to_numpy()
-        axes.bar(x - 0.2, deciles.predicted_purchases_mean.astype(float), 0.4, color=NEUTRAL)
-        axes.bar(x + 0.2, deciles.actual_purchases_mean.astype(float), 0.4, color=POPULATION)
-        axes.set_xticks(x)
-        axes.set_title(CLV_MODEL_LABELS[name], fontsize=10)
-        axes.set_xlabel("Decile of the model's predictions (10 = highest)")
-        axes.text(
-            0.02,
-            0.97,
-            f"MAE {overall.mean_absolute_error:.2f}\n"
-            f"rank correlation {overall.purchase_rank_correlation:.2f}\n"
-            f"top decile's share of purchases {overall.top_decile_purchase_share:.0%}\n"
-            f"decile calibration error {overall.decile_calibration_error:.0%}",
-            transform=axes.transAxes,
-            va="top",
-            fontsize=8,
-        )
-    panels[0].set_ylabel(f"Purchases per customer in the {holdout}-day holdout")
-    panels[0].legend(
-        handles=[Patch(color=NEUTRAL, label="predicted"), Patch(color=POPULATION, label="actual")],
-        loc="center left",
-    )
-    if "bg_nbd" not in models:
-        panels[0].set_title(
-            f"{CLV_MODEL_LABELS[models[0]]}: BG/NBD made no predictions on this holdout "
-            "(see clv_model_parameters)",
-            fontsize=10,
-        )
     return figure

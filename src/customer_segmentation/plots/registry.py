@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from customer_segmentation.plots import eda, history, mix, models, segments
+from customer_segmentation.plots import clv, eda, history, mix, models, segments
 
 # Report sections, in reading order, with their headings.
 SECTIONS = {
@@ -189,11 +189,11 @@ FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec(
         "clv_predicted_vs_actual",
         "predicted_value",
-        "Predicted vs actual purchases in the holdout",
-        "The purchase model refitted without the last months, and the simplest alternative "
-        "(customers ranked by past repeat purchases), each against what customers then bought, "
-        "by decile of its own prediction.",
-        models.draw_clv_deciles,
+        "Predicted vs actual purchases and spend in the holdout",
+        "The predicted-value models refitted without the last months, and the simplest "
+        "alternatives (customers ranked by past repeat purchases, or by past repeat spend), "
+        "each against what customers then bought and spent, by decile of its own prediction.",
+        clv.draw_clv_deciles,
     ),
     FigureSpec(
         "segment_sizes_over_time",

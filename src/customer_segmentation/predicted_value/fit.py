@@ -1,10 +1,12 @@
 """From the warehouse's CLV inputs to predictions, for the dbt Python model `int_clv_fit`.
 
 The inputs (repeat purchase days, recency, age, average repeat spend) are computed in SQL
-(`int_clv_calibration_summaries`); this module fits BG/NBD and Gamma-Gamma once per fit purpose
-and returns one long table: a `parameters` row per fitted model and a `customer` row per
-customer. A fit that lacks data or does not converge is recorded with its status and leaves the
-customers' predictions null, so nothing unreliable is published as if it were sound.
+(`int_clv_calibration_summaries`); this module fits BG/NBD and Gamma-Gamma, and the learned
+model (`learned`, on `int_clv_training_windows`), once per fit purpose, and returns one long
+table: a `parameters` row per fitted model and a `customer` row per customer with every model's
+predictions. Which model is published is decided in SQL (`int_clv_model_selection`). A fit
+that lacks data or does not converge is recorded with its status and leaves the customers'
+predictions null, so nothing unreliable is published as if it were sound.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 # fit_bgnbd through its module, so a test can replace it (the penalised refits).
 from customer_segmentation.predicted_value import bgnbd as bgnbd_model
+from customer_segmentation.predicted_value import learned
 from customer_segmentation.predicted_value.bgnbd import (
     BgNbdFit,
     expected_purchases,
@@ -33,6 +36,15 @@ from customer_segmentation.predicted_value.summary import check_sufficiency
 # together, i.e. no heterogeneity in dropout), refit with these small L2 penalties in turn,
 # as lifetimes' penalizer_coef does; the penalty used is recorded beside the parameters.
 FALLBACK_PENALIZERS = (1e-4, 1e-3)
+
+# The fits of a build: production, the evaluation's holdout, and the window that chooses
+# between the models (int_clv_model_selection).
+FIT_PURPOSES = ("production", "holdout_evaluation", "selection")
+LEARNED_COLUMNS = [
+    "learned_expected_purchases",
+    "learned_expected_spend_amount",
+    "learned_predicted_clv_amount",
+]
 
 
 def fit_purchase_model(frequency, recency, age) -> tuple[BgNbdFit, float, str]:
@@ -70,9 +82,53 @@ def _parameter_row(purpose: str, model: str, status: str, reason: str, **values)
     }
 
 
-def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSettings):
-    """Fit both models on one purpose's inputs; return (parameter rows, customer frame)."""
+def predict_purpose(
+    summary: pd.DataFrame,
+    purpose: str,
+    settings: PredictionSettings,
+    training: pd.DataFrame | None = None,
+):
+    """Fit every model on one purpose's inputs (and the learned model on its training
+    windows); return (parameter rows, customer frame)."""
     summary = summary.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+    rows, customers = _bgnbd_purpose(summary, purpose, settings)
+    if training is not None:
+        rows.append(_learned_purpose(summary, purpose, settings, training, customers))
+    return rows, customers
+
+
+def _horizon_units(summary: pd.DataFrame, purpose: str, settings: PredictionSettings):
+    """What each customer's prediction covers: the holdout, or production's horizon."""
+    if purpose == "production":
+        return np.full(len(summary), settings.horizon_days / settings.time_unit_days)
+    return summary["holdout_time_units"].to_numpy(float)
+
+
+def _learned_purpose(summary, purpose, settings, training, customers) -> dict:
+    """The learned model's parameter row; its predictions go into `customers`."""
+    fit = learned.fit_learned(training)
+    row = _parameter_row(
+        purpose,
+        learned.MODEL_NAME,
+        fit.status,
+        fit.reason,
+        customers_used=fit.examples,
+        customers_excluded=0,
+    )
+    if not fit.fitted or summary.empty:
+        return row
+    horizon_units = _horizon_units(summary, purpose, settings)
+    purchases, spend = learned.predict_learned(fit, summary, horizon_units)
+    customers["learned_expected_purchases"] = purchases
+    customers["learned_expected_spend_amount"] = spend
+    if purpose == "production":
+        share = learned.discounted_share(settings.horizon_days, settings.discount_rate)
+        customers["learned_predicted_clv_amount"] = spend * share
+    return row
+
+
+def _bgnbd_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSettings):
+    """BG/NBD and Gamma-Gamma on one purpose's inputs: (parameter rows, customer frame)."""
     frequency = summary["frequency"].to_numpy(float)
     recency = summary["recency_time_units"].to_numpy(float)
     age = summary["age_time_units"].to_numpy(float)
@@ -88,6 +144,8 @@ def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSet
     for column in ("expected_purchases", "probability_alive", "expected_average_spend_amount"):
         customers[column] = np.nan
     customers["predicted_clv_amount"] = np.nan
+    for column in LEARNED_COLUMNS:
+        customers[column] = np.nan
     in_spend_model = (frequency > 0) & (spend > 0)
     customers["is_in_spend_model"] = in_spend_model
 
@@ -149,13 +207,8 @@ def predict_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSet
     if not bgnbd.converged:
         return rows, customers
 
-    horizon_units = (
-        summary["holdout_time_units"].to_numpy(float)
-        if purpose == "holdout_evaluation"
-        else np.full(len(summary), settings.horizon_days / settings.time_unit_days)
-    )
     customers["expected_purchases"] = expected_purchases(
-        bgnbd, horizon_units, frequency, recency, age
+        bgnbd, _horizon_units(summary, purpose, settings), frequency, recency, age
     )
     customers["probability_alive"] = probability_alive(bgnbd, frequency, recency, age)
     if spend_fit is not None and spend_fit.converged:
@@ -197,6 +250,7 @@ FIT_COLUMNS = [
     "probability_alive",
     "expected_average_spend_amount",
     "predicted_clv_amount",
+    *LEARNED_COLUMNS,
     "is_in_spend_model",
     "model_name",
     "fit_status",
@@ -215,17 +269,24 @@ FIT_COLUMNS = [
 ]
 
 
-def fit_predicted_value(summaries: pd.DataFrame, settings: PredictionSettings) -> pd.DataFrame:
-    """Both fit purposes, as the long table `int_clv_fit` stores (typed, fixed columns).
+def fit_predicted_value(
+    summaries: pd.DataFrame,
+    settings: PredictionSettings,
+    training: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every fit purpose, as the long table `int_clv_fit` stores (typed, fixed columns).
+    `training` (int_clv_training_windows) adds the learned model; without it only BG/NBD and
+    Gamma-Gamma are fitted.
 
     BLAS is held to one thread: the likelihoods are many small vector products, and OpenBLAS's
     spin-waiting threads made the fit three times slower beside DuckDB (68 s instead of 20 s
     at 100,000 customers)."""
     parts = []
     with threadpool_limits(limits=1):
-        for purpose in ("production", "holdout_evaluation"):
+        for purpose in FIT_PURPOSES:
+            windows = None if training is None else training[training["fit_purpose"] == purpose]
             rows, customers = predict_purpose(
-                summaries[summaries["fit_purpose"] == purpose], purpose, settings
+                summaries[summaries["fit_purpose"] == purpose], purpose, settings, windows
             )
             parts.extend([pd.DataFrame(rows), customers])
     combined = pd.concat(parts, ignore_index=True, sort=False).reindex(columns=FIT_COLUMNS)

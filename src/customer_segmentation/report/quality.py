@@ -196,27 +196,66 @@ def _clipped_features(warehouse: Warehouse) -> list[dict[str, Any]]:
         return []
 
 
+def _overall_scores(warehouse: Warehouse, table: str, columns: list[str]) -> dict[str, dict]:
+    """Each model's `all` row of a holdout evaluation mart, by model name; empty when the mart
+    is there but no customer could be tested on the holdout."""
+    try:
+        rows = _records(
+            warehouse.query(
+                f"select {', '.join(columns)} from {table} where predicted_decile is null",
+                {table: columns},
+            )
+        )
+    except NoData:
+        if not warehouse.has(table, columns):
+            raise
+        rows = []
+    return {row["model_name"]: row for row in rows}
+
+
 def _clv(warehouse: Warehouse) -> dict[str, Any]:
     """The production model's holdout scores (`mean_absolute_error` None when it made no
-    predictions), with the past-repeat-count baseline's under `baseline`."""
+    predictions), with the past-repeat-count baseline's under `baseline` and the spend test
+    under `spend`."""
     columns = ["model_name", "predicted_decile", "mean_absolute_error", "purchase_correlation"]
     columns += ["purchase_rank_correlation", "top_decile_purchase_share"]
     columns += ["decile_calibration_error", "customer_count", "holdout_days"]
     columns += ["calibration_end_date"]
-    try:
-        rows = _records(
-            warehouse.query(
-                f"select {', '.join(columns)} from clv_model_evaluation "
-                "where predicted_decile is null",
-                {"clv_model_evaluation": columns},
-            )
-        )
-    except NoData:
-        if not warehouse.has("clv_model_evaluation", columns):
-            raise
-        rows = []  # the table is there but no customer could be tested on the holdout
-    models = {row["model_name"]: row for row in rows}
+    models = _overall_scores(warehouse, "clv_model_evaluation", columns)
     return {
         **models.get("bg_nbd", {"mean_absolute_error": None}),
         "baseline": models.get("past_repeat_count"),
+        "spend": _clv_spend(warehouse),
+        "selection": _clv_selection(warehouse),
     }
+
+
+def _clv_selection(warehouse: Warehouse) -> dict[str, Any] | None:
+    """Which model's predictions are published, and why (chosen on the selection window)."""
+    columns = ["model_name", "is_production_model", "selection_reason"]
+    try:
+        rows = _records(
+            warehouse.query(
+                "select model_name, selection_reason from clv_model_parameters "
+                "where is_production_model and model_name <> 'gamma_gamma'",
+                {"clv_model_parameters": columns},
+            )
+        )
+    except NoData:
+        return None
+    return rows[0]
+
+
+def _clv_spend(warehouse: Warehouse) -> dict[str, Any] | None:
+    """The spend test's overall rows: BG/NBD x Gamma-Gamma under `model` and the past repeat
+    spend under `baseline`; None unless both were scored."""
+    columns = ["model_name", "predicted_decile", "mean_absolute_error_amount"]
+    columns += ["spend_rank_correlation", "top_decile_spend_share", "decile_calibration_error"]
+    columns += ["actual_spend_mean_amount"]
+    try:
+        models = _overall_scores(warehouse, "clv_spend_evaluation", columns)
+    except NoData:
+        return None
+    if "bg_nbd" not in models or "past_repeat_spend" not in models:
+        return None
+    return {"model": models["bg_nbd"], "baseline": models["past_repeat_spend"]}

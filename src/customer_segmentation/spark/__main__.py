@@ -1,11 +1,11 @@
 """The Python models' fits on Spark: `python -m customer_segmentation.spark`.
 
 dbt-spark's session method cannot run dbt Python models, so on Spark the build stops at the
-marts the fits read (customer_features, int_clv_calibration_summaries), this command runs the
-same fit functions the models run on DuckDB (`spark.fits`), and writes back every table those
-models write (`int_segmentation_fit`, `int_clv_fit`: same names, schema and columns) before dbt
-builds the rest. Settings come from the disabled models' config in dbt's manifest, so YAML
-stays the one place they are set.
+marts the fits read (customer_features, int_clv_calibration_summaries, int_clv_training_windows),
+this command runs the same fit functions the models run on DuckDB (`spark.fits`), and writes
+back every table those models write (`int_segmentation_fit`, `int_clv_fit`: same names, schema
+and columns) before dbt builds the rest. Settings come from the disabled models' config in
+dbt's manifest, so YAML stays the one place they are set.
 """
 
 from __future__ import annotations

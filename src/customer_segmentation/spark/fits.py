@@ -183,4 +183,5 @@ def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
         discount_rate=float(meta["clv_discount_rate"]),
     )
     summaries = to_pandas(spark.table(manifest.relation("int_clv_calibration_summaries")))
-    return fit_predicted_value(summaries, settings)
+    training = to_pandas(spark.table(manifest.relation("int_clv_training_windows")))
+    return fit_predicted_value(summaries, settings, training)
