@@ -2,8 +2,9 @@
     they did, for the two fits that have a holdout: `selection` (int_clv_model_selection
     chooses the production model on it) and `holdout_evaluation` (clv_model_evaluation and
     clv_spend_evaluation report it). The models: BG/NBD with Gamma-Gamma for spend, the learned
-    model, and the baselines a marketer would try first, the past repeat count and the past
-    repeat spend. -#}
+    model, and, on the evaluation's holdout only (the choice compares the two models alone),
+    the baselines a marketer would try first, the past repeat count and the past repeat
+    spend. -#}
 with
 
 summaries as (
@@ -48,6 +49,7 @@ repeat_rates as (
         fit_purpose,
         max(holdout_time_units) / nullif(avg(age_time_units), 0) as holdout_per_age
     from summaries
+    where fit_purpose = 'holdout_evaluation'
     group by fit_purpose
 ),
 

@@ -19,17 +19,21 @@ CLV_MODEL_LABELS = {
 }
 
 
-def _published_model(warehouse: Warehouse) -> str | None:
-    """The model customer_predicted_value publishes, chosen on the selection window."""
+def published_model(warehouse: Warehouse) -> dict[str, str] | None:
+    """The model customer_predicted_value publishes, chosen on the selection window, and why
+    (`model_name`, `selection_reason`); None where the warehouse does not say. The report
+    reads it too."""
+    columns = ["model_name", "is_production_model", "selection_reason"]
     try:
         frame = warehouse.query(
-            "select model_name from clv_model_parameters "
+            "select model_name, selection_reason from clv_model_parameters "
             "where is_production_model and model_name <> 'gamma_gamma'",
-            {"clv_model_parameters": ["model_name", "is_production_model"]},
+            {"clv_model_parameters": columns},
         )
     except NoData:
         return None
-    return str(frame.model_name.iloc[0])
+    row = frame.iloc[0]
+    return {"model_name": str(row.model_name), "selection_reason": str(row.selection_reason)}
 
 
 def _evaluation(warehouse: Warehouse, table: str, names: dict[str, str]) -> pd.DataFrame:
@@ -98,7 +102,7 @@ def draw_clv_deciles(warehouse: Warehouse, _palette) -> Figure:
         (spend, "spend", f"Spend per customer in the {holdout}-day holdout", True),
     ]
     width = max(len(set(frame.model_name)) for frame, *_ in rows)
-    published = _published_model(warehouse)
+    published = (published_model(warehouse) or {}).get("model_name")
     figure = new_figure(4 * width, 8.6)
     grid = figure.subplots(2, width, squeeze=False, sharey="row")
     for panels, (frame, unit, label, money) in zip(grid, rows, strict=True):

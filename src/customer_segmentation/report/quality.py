@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from customer_segmentation.plots.clv import published_model
 from customer_segmentation.report.records import _records
 from customer_segmentation.warehouse import NoData, Warehouse
 
@@ -226,24 +227,8 @@ def _clv(warehouse: Warehouse) -> dict[str, Any]:
         **models.get("bg_nbd", {"mean_absolute_error": None}),
         "baseline": models.get("past_repeat_count"),
         "spend": _clv_spend(warehouse),
-        "selection": _clv_selection(warehouse),
+        "selection": published_model(warehouse),
     }
-
-
-def _clv_selection(warehouse: Warehouse) -> dict[str, Any] | None:
-    """Which model's predictions are published, and why (chosen on the selection window)."""
-    columns = ["model_name", "is_production_model", "selection_reason"]
-    try:
-        rows = _records(
-            warehouse.query(
-                "select model_name, selection_reason from clv_model_parameters "
-                "where is_production_model and model_name <> 'gamma_gamma'",
-                {"clv_model_parameters": columns},
-            )
-        )
-    except NoData:
-        return None
-    return rows[0]
 
 
 def _clv_spend(warehouse: Warehouse) -> dict[str, Any] | None:
