@@ -2,7 +2,8 @@
 BG/NBD with Gamma-Gamma, and the learned model. Inputs come from SQL
 (int_clv_calibration_summaries, int_clv_training_windows); settings are the clv_* vars."""
 
-from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import PredictionSettings
+from customer_segmentation.predicted_value.fit_table import fit_in_duckdb
 
 
 def model(dbt, session):
@@ -12,6 +13,9 @@ def model(dbt, session):
         horizon_days=float(dbt.config.meta_get("clv_horizon_days")),
         discount_rate=float(dbt.config.meta_get("clv_discount_rate")),
     )
-    summaries = dbt.ref("int_clv_calibration_summaries").df()
-    training = dbt.ref("int_clv_training_windows").df()
-    return fit_predicted_value(summaries, settings, training)
+    return fit_in_duckdb(
+        session,
+        dbt.ref("int_clv_calibration_summaries"),
+        dbt.ref("int_clv_training_windows"),
+        settings,
+    )

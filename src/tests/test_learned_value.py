@@ -4,15 +4,18 @@ predictions reach int_clv_fit beside BG/NBD's."""
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
 from customer_segmentation.predicted_value import learned
-from customer_segmentation.predicted_value.fit import (
-    FIT_PURPOSES,
-    PredictionSettings,
+from customer_segmentation.predicted_value.fit import FIT_PURPOSES, PredictionSettings
+from customer_segmentation.predicted_value.fit_table import (
+    FIT_COLUMN_TYPES,
+    SQL_TYPES,
+    fit_in_duckdb,
     fit_predicted_value,
 )
 
@@ -119,3 +122,36 @@ def test_int_clv_fit_carries_the_learned_model_for_every_purpose():
     without = fit_predicted_value(summaries, PredictionSettings())
     assert learned.MODEL_NAME not in set(without["model_name"].dropna())
     assert without["learned_expected_purchases"].isna().all()
+
+
+def test_the_duckdb_assembly_is_the_same_table_as_pandas():
+    """int_clv_fit as the dbt model builds it (inputs read from DuckDB per purpose, the table
+    assembled by DuckDB) equals the pandas table the Spark path writes, types included. The
+    inputs are shuffled and carry a column the fits do not read; the selection purpose has
+    no customers, so its frames are empty."""
+    scoring = _customers(1500, seed=70).drop(columns="true_rate").assign(holdout_time_units=13.0)
+    purposes = [purpose for purpose in FIT_PURPOSES if purpose != "selection"]
+    summaries = pd.concat([scoring.assign(fit_purpose=purpose) for purpose in purposes])
+    training = pd.concat([_training(1000).assign(fit_purpose=purpose) for purpose in purposes])
+    expected = fit_predicted_value(summaries, PredictionSettings(), training)
+
+    session = duckdb.connect()
+    for name, frame in (("summaries", summaries), ("training", training)):
+        unread = frame.assign(unread_note="not an input").sample(frac=1.0, random_state=2)
+        session.from_df(unread).create(name)
+    relation = fit_in_duckdb(
+        session, session.table("summaries"), session.table("training"), PredictionSettings()
+    )
+    assert relation.columns == list(expected.columns)
+    assert dict(zip(relation.columns, map(str, relation.types), strict=True)) == {
+        column: SQL_TYPES[FIT_COLUMN_TYPES.get(column, "float64")].upper()
+        for column in expected.columns
+    }
+    built = relation.df().sort_values("fit_row_id", ignore_index=True)
+    expected = expected.sort_values("fit_row_id", ignore_index=True)
+    # Three models for each of the three purposes, the empty one saying why it has none.
+    assert len(built) == len(expected) == 2 * 1500 + 3 * 3
+    pd.testing.assert_frame_equal(
+        built.astype(object).where(built.notna(), None),
+        expected.astype(object).where(expected.notna(), None),
+    )

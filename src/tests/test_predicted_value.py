@@ -12,11 +12,8 @@ import pytest
 from customer_segmentation.predicted_value import bgnbd
 from customer_segmentation.predicted_value import fit as predicted_value
 from customer_segmentation.predicted_value.clv_data import simulate_customers
-from customer_segmentation.predicted_value.fit import (
-    FIT_PURPOSES,
-    PredictionSettings,
-    fit_predicted_value,
-)
+from customer_segmentation.predicted_value.fit import FIT_PURPOSES, PredictionSettings
+from customer_segmentation.predicted_value.fit_table import fit_predicted_value
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "v": 15.44}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from customer_segmentation.predicted_value.fit import FIT_COLUMN_TYPES as CLV_TYPES
+from customer_segmentation.predicted_value.fit_table import FIT_COLUMN_TYPES as CLV_TYPES
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES
 from customer_segmentation.spark.fits import DEFAULT_LOCAL_LIMIT, fit_clv, fit_segmentation
 from customer_segmentation.spark.session import (

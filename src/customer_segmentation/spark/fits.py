@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from customer_segmentation.predicted_value.fit import PredictionSettings, fit_predicted_value
+from customer_segmentation.predicted_value.fit import PredictionSettings
+from customer_segmentation.predicted_value.fit_table import fit_predicted_value
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES
