@@ -8,7 +8,7 @@
     clv_time_unit_days, measured to the last day of history (the day before the cut-off), as
     in the published CDNOW analyses. The last CTE is clv_summaries. -#}
 {% macro clv_summary_ctes(purchase_days, calibration_ends) %}
-{%- set time_unit_days = var('clv_time_unit_days') -%}
+{%- set time_unit_days = positive_var('clv_time_unit_days', whole_number=false) -%}
 clv_first_purchases as (
     select
         {{ calibration_ends }}.fit_purpose,

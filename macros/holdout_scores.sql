@@ -5,16 +5,28 @@
     compare, and rows whose model made no such prediction are left out. The CTEs are named
     `prefix`_..., and the last, `prefix`_scores, has one row per model for all customers
     (predicted_decile null, with the measures of the whole ranking) and one per decile of that
-    model's predictions, each with the holdout's cut-off and length in days. -#}
-{% macro holdout_scores_ctes(predictions, predicted, actual, prefix='holdout', holdout_days=none) %}
-{%- set holdout_days = var('clv_holdout_days') if holdout_days is none else holdout_days -%}
+    model's predictions, each with the holdout's cut-off and length in days. `interval`, a pair
+    of columns (low, high), adds the share of customers whose actual value fell within their
+    predictive interval (null for models that give none). -#}
+{% macro holdout_scores_ctes(
+    predictions, predicted, actual, prefix='holdout', holdout_days=none, interval=none
+) %}
+{%- set holdout_days = positive_var('clv_holdout_days') if holdout_days is none else holdout_days -%}
 {{ prefix }}_values as (
     select
         model_name,
         customer_id,
         calibration_end_date,
         {{ predicted }} as predicted_value,
-        {{ actual }} as actual_value
+        {{ actual }} as actual_value,
+        {%- if interval %}
+        case
+            when {{ interval[0] }} is not null
+                then {{ actual }} between {{ interval[0] }} and {{ interval[1] }}
+        end as is_within_interval
+        {%- else %}
+        cast(null as boolean) as is_within_interval
+        {%- endif %}
     from {{ predictions }}
     where {{ predicted }} is not null
 ),
@@ -48,6 +60,9 @@
         avg(predicted_value) as predicted_mean,
         avg(actual_value) as actual_mean,
         avg(abs(predicted_value - actual_value)) as mean_absolute_error,
+        avg(
+            case when is_within_interval then 1.0 when not is_within_interval then 0.0 end
+        ) as interval_coverage,
         {# Undefined where either side is constant (a decile whose predictions are all 0):
            null, not the NaN some engines return. #}
         case
@@ -107,6 +122,7 @@
         round(aggregated.predicted_mean, 9) as predicted_mean,
         round(aggregated.actual_mean, 9) as actual_mean,
         round(aggregated.mean_absolute_error, 9) as mean_absolute_error,
+        round(aggregated.interval_coverage, 9) as interval_coverage,
         round(aggregated.value_correlation, 9) as value_correlation,
         case
             when aggregated.predicted_decile is null

@@ -4,8 +4,8 @@
     (history before that cut-off - clv_selection_holdout_days, whose holdout ends where the
     evaluation's calibration does: it chooses the production model without seeing the
     evaluation's holdout). -#}
-{%- set holdout_days = var('clv_holdout_days') -%}
-{%- set selection_days = var('clv_holdout_days') + var('clv_selection_holdout_days') -%}
+{%- set holdout_days = positive_var('clv_holdout_days') -%}
+{%- set selection_days = holdout_days + positive_var('clv_selection_holdout_days') -%}
 
 with
 

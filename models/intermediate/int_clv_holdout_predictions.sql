@@ -23,6 +23,8 @@ bg_nbd as (
         fit_purpose,
         customer_id,
         expected_purchases as predicted_purchases,
+        purchases_p10 as predicted_purchases_p10,
+        purchases_p90 as predicted_purchases_p90,
         {# Null where Gamma-Gamma was not fitted: the spend test goes on without it. #}
         expected_purchases * expected_average_spend_amount as predicted_spend_amount
     from clv_fit
@@ -36,6 +38,9 @@ gradient_boosting as (
         fit_purpose,
         customer_id,
         learned_expected_purchases as predicted_purchases,
+        {# A Poisson rate model gives a mean, not a distribution of counts. #}
+        cast(null as bigint) as predicted_purchases_p10,
+        cast(null as bigint) as predicted_purchases_p90,
         learned_expected_spend_amount as predicted_spend_amount
     from clv_fit
     {# Not fitted where the history was too short for training windows. #}
@@ -59,6 +64,8 @@ past_repeat_count as (
         summaries.fit_purpose,
         summaries.customer_id,
         summaries.frequency * repeat_rates.holdout_per_age as predicted_purchases,
+        cast(null as bigint) as predicted_purchases_p10,
+        cast(null as bigint) as predicted_purchases_p90,
         cast(null as double) as predicted_spend_amount
     from summaries
     inner join repeat_rates on summaries.fit_purpose = repeat_rates.fit_purpose
@@ -71,6 +78,8 @@ past_repeat_spend as (
         summaries.fit_purpose,
         summaries.customer_id,
         cast(null as double) as predicted_purchases,
+        cast(null as bigint) as predicted_purchases_p10,
+        cast(null as bigint) as predicted_purchases_p90,
         summaries.repeat_net_amount * repeat_rates.holdout_per_age as predicted_spend_amount
     from summaries
     inner join repeat_rates on summaries.fit_purpose = repeat_rates.fit_purpose
@@ -97,6 +106,8 @@ final as (
         summaries.calibration_end_date,
         summaries.holdout_time_units,
         predictions.predicted_purchases,
+        predictions.predicted_purchases_p10,
+        predictions.predicted_purchases_p90,
         summaries.holdout_purchase_count as actual_purchases,
         predictions.predicted_spend_amount,
         {#- In double, as the predictions are: the engines average decimals at different

@@ -20,12 +20,12 @@ fit_parameters as (
 
 {{ holdout_scores_ctes(
     'holdout_predictions', 'predicted_purchases', 'actual_purchases',
-    'purchase', var('clv_selection_holdout_days')
+    'purchase', positive_var('clv_selection_holdout_days')
 ) }},
 
 {{ holdout_scores_ctes(
     'holdout_predictions', 'predicted_spend_amount', 'actual_spend_amount',
-    'spend', var('clv_selection_holdout_days')
+    'spend', positive_var('clv_selection_holdout_days')
 ) }},
 
 candidates as (

@@ -3,8 +3,8 @@
     int_clv_calibration_summaries (clv_summary_ctes) and, as labels, the purchase days and net
     spend in the clv_selection_holdout_days after the cut-off. Every label window ends by the
     fit's own calibration end, so no example reads anything the fit may not see. -#}
-{%- set label_days = var('clv_selection_holdout_days') -%}
-{%- set step_days = var('clv_training_window_step_days') -%}
+{%- set label_days = positive_var('clv_selection_holdout_days') -%}
+{%- set step_days = positive_var('clv_training_window_step_days') -%}
 
 with
 
@@ -25,7 +25,7 @@ fits as (
 
 calibration_ends as (
     {#- Cut-off k is label_days + k * step_days before the fit's calibration end. -#}
-    {%- for window in range(var('clv_training_windows')) %}
+    {%- for window in range(positive_var('clv_training_windows')) %}
     {%- set days_back = label_days + window * step_days %}
     select
         fit_purpose,
@@ -54,7 +54,7 @@ sampled_customers as (
     where
         mod(
             customer_rank - 1,
-            cast(ceil(customer_count / cast({{ var('clv_training_customers') }} as double)) as integer)
+            cast(ceil(customer_count / cast({{ positive_var('clv_training_customers') }} as double)) as integer)
         ) = 0
 ),
 

@@ -8,7 +8,10 @@ holdout_predictions as (
     where fit_purpose = 'holdout_evaluation'
 ),
 
-{{ holdout_scores_ctes('holdout_predictions', 'predicted_purchases', 'actual_purchases') }},
+{{ holdout_scores_ctes(
+    'holdout_predictions', 'predicted_purchases', 'actual_purchases',
+    interval=['predicted_purchases_p10', 'predicted_purchases_p90']
+) }},
 
 final as (
     select
@@ -25,6 +28,7 @@ final as (
         rank_correlation as purchase_rank_correlation,
         top_decile_share as top_decile_purchase_share,
         decile_calibration_error,
+        interval_coverage as purchase_interval_coverage,
         calibration_end_date,
         holdout_days
     from holdout_scores

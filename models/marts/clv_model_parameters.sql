@@ -49,7 +49,7 @@ parameters as (
         clv_fit.log_likelihood,
         clv_fit.customers_used,
         clv_fit.customers_excluded,
-        {{ var('clv_time_unit_days') }} as time_unit_days,
+        {{ positive_var('clv_time_unit_days', whole_number=false) }} as time_unit_days,
         {#- BG/NBD's spend comes from Gamma-Gamma: both are published together. -#}
         coalesce(
             clv_fit.fit_purpose = 'production'

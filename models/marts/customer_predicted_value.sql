@@ -34,13 +34,20 @@ final as (
     select
         customer_rfm.customer_id,
         customer_rfm.as_of_date,
-        {{ var('clv_horizon_days') }} as horizon_days,
+        {{ positive_var('clv_horizon_days') }} as horizon_days,
         published.prediction_model_name,
         case
             when published.prediction_model_name = 'gradient_boosting'
                 then predictions.learned_expected_purchases
             else predictions.expected_purchases
         end as expected_purchases,
+        {#- BG/NBD's own predictive distribution; the learned model gives a mean only. -#}
+        case
+            when published.prediction_model_name = 'bg_nbd' then predictions.purchases_p10
+        end as purchases_p10,
+        case
+            when published.prediction_model_name = 'bg_nbd' then predictions.purchases_p90
+        end as purchases_p90,
         predictions.probability_alive,
         predictions.expected_average_spend_amount,
         case
@@ -62,7 +69,7 @@ final as (
         summaries.recency_time_units,
         summaries.age_time_units,
         summaries.avg_repeat_spend_amount,
-        {{ var('clv_time_unit_days') }} as time_unit_days
+        {{ positive_var('clv_time_unit_days', whole_number=false) }} as time_unit_days
     from customer_rfm
     cross join published
     left join summaries

@@ -152,6 +152,14 @@ def test_malformed_as_of_date_var_is_a_clear_error(tmp_path):
     assert "as_of_date must be YYYY-MM-DD; got '31/12/2024'" in build.result.stdout
 
 
+def test_a_zero_length_or_count_var_is_a_clear_error(tmp_path):
+    build = build_warehouse(MINIMAL, tmp_path, extra_vars={"clv_training_windows": 0})
+    assert build.result.returncode != 0
+    assert "The var clv_training_windows must be a whole number above 0; got '0'" in (
+        build.result.stdout
+    )
+
+
 def test_unknown_raw_format_is_a_clear_error(tmp_path):
     build = build_warehouse(MINIMAL, tmp_path, extra_vars={"raw_format": "excel"})
     assert build.result.returncode != 0

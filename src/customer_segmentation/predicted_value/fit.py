@@ -30,6 +30,7 @@ from customer_segmentation.predicted_value.gamma_gamma import (
     conditional_expected_average_spend,
     fit_gamma_gamma,
 )
+from customer_segmentation.predicted_value.intervals import purchase_quantiles
 from customer_segmentation.predicted_value.summary import check_sufficiency
 
 # When the unpenalised BG/NBD optimum is not identified (e.g. a and b run off to infinity
@@ -44,6 +45,9 @@ FIT_PURPOSES = ("production", "holdout_evaluation", "selection")
 # reader selects only these, ordered by customer id: at a million customers the other columns
 # (ids, dates, amounts) doubled the frames' memory, and DuckDB sorts the ids faster than pandas.
 # The fits sort again by customer id, so any input order gives the same fit.
+# Where the 80% predictive interval of purchases is computed: what is published, and the
+# holdout that tests its coverage (clv_model_evaluation); the selection does not read it.
+INTERVAL_PURPOSES = ("production", "holdout_evaluation")
 SUMMARY_COLUMNS = (
     "fit_purpose",
     "customer_id",
@@ -155,7 +159,13 @@ def _bgnbd_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSett
     customers = pd.DataFrame(
         {"fit_purpose": purpose, "customer_id": summary["customer_id"].astype(str)}
     )
-    for column in ("expected_purchases", "probability_alive", "expected_average_spend_amount"):
+    for column in (
+        "expected_purchases",
+        "purchases_p10",
+        "purchases_p90",
+        "probability_alive",
+        "expected_average_spend_amount",
+    ):
         customers[column] = np.nan
     customers["predicted_clv_amount"] = np.nan
     for column in LEARNED_COLUMNS:
@@ -221,9 +231,13 @@ def _bgnbd_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSett
     if not bgnbd.converged:
         return rows, customers
 
+    horizon_units = _horizon_units(summary, purpose, settings)
     customers["expected_purchases"] = expected_purchases(
-        bgnbd, _horizon_units(summary, purpose, settings), frequency, recency, age
+        bgnbd, horizon_units, frequency, recency, age
     )
+    if purpose in INTERVAL_PURPOSES:
+        low, high = purchase_quantiles(bgnbd, horizon_units, frequency, recency, age)
+        customers["purchases_p10"], customers["purchases_p90"] = low, high
     customers["probability_alive"] = probability_alive(bgnbd, frequency, recency, age)
     if spend_fit is not None and spend_fit.converged:
         average_spend = conditional_expected_average_spend(spend_fit, frequency, spend)

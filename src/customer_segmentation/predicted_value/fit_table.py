@@ -28,6 +28,8 @@ FIT_COLUMN_TYPES = {
     "fit_status": "string",
     "status_reason": "string",
     "is_in_spend_model": "boolean",
+    "purchases_p10": "Int64",
+    "purchases_p90": "Int64",
     "customers_used": "Int64",
     "customers_excluded": "Int64",
 }
@@ -38,6 +40,8 @@ FIT_COLUMNS = [
     "fit_purpose",
     "customer_id",
     "expected_purchases",
+    "purchases_p10",
+    "purchases_p90",
     "probability_alive",
     "expected_average_spend_amount",
     "predicted_clv_amount",

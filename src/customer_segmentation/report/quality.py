@@ -221,7 +221,7 @@ def _clv(warehouse: Warehouse) -> dict[str, Any]:
     columns = ["model_name", "predicted_decile", "mean_absolute_error", "purchase_correlation"]
     columns += ["purchase_rank_correlation", "top_decile_purchase_share"]
     columns += ["decile_calibration_error", "customer_count", "holdout_days"]
-    columns += ["calibration_end_date"]
+    columns += ["calibration_end_date", "purchase_interval_coverage"]
     models = _overall_scores(warehouse, "clv_model_evaluation", columns)
     return {
         **models.get("bg_nbd", {"mean_absolute_error": None}),
