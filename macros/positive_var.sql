@@ -8,5 +8,7 @@
             "The var " ~ name ~ " must be " ~ ("a whole number" if whole_number else "a number")
             ~ " above 0; got '" ~ value ~ "'.") }}
     {%- endif -%}
-    {{ return(number | int if whole_number else number) }}
+    {#- A number is returned as given (7 stays 7, not 7.0): the SQL it is rendered into is
+        unchanged, and Spark would take 7.0 for a decimal and divide at a fixed scale. -#}
+    {{ return(number | int if whole_number else (value if value is number else number)) }}
 {% endmacro %}

@@ -5,6 +5,7 @@ directly, not through ref(): they are this model's own history, built downstream
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
+from customer_segmentation.segmentation.fit_table import fit_relation, read_features
 from customer_segmentation.segmentation.matching import read_previous_run
 from customer_segmentation.segmentation.names import NamingVocabulary
 
@@ -23,5 +24,5 @@ def model(dbt, session):
         descriptors=dbt.ref("segment_descriptors").df(),
     )
     previous = read_previous_run(session, dbt.config.meta_get("history_schema"), as_of_date)
-    features = dbt.ref("customer_features").df()
-    return fit_segments(features, settings, vocabulary, previous, as_of_date).to_frame()
+    features = read_features(dbt.ref("customer_features"), settings)
+    return fit_relation(session, fit_segments(features, settings, vocabulary, previous, as_of_date))

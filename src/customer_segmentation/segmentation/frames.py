@@ -1,5 +1,5 @@
-"""What one fit produced, as the frames the warehouse stores, and the one long typed table the
-dbt Python model returns."""
+"""What one fit produced, as the frames the warehouse stores, and the one long typed table
+`int_segmentation_fit` holds (built in pandas here; on DuckDB by `fit_table`)."""
 
 from __future__ import annotations
 
@@ -126,8 +126,8 @@ class SegmentationFit:
     vanished: pd.DataFrame  # earlier run's segments with no successor
     run: pd.DataFrame  # one row: the run's settings, fingerprint and metrics
 
-    def to_frame(self) -> pd.DataFrame:
-        """One long table, a row kind per part, for the dbt Python model to return."""
+    def to_frame(self, include_customers: bool = True) -> pd.DataFrame:
+        """One long table, a row kind per part (without the customer rows if asked)."""
         keys = {
             "customer": lambda f: "customer|" + f[ID_COLUMN],
             "k_candidate": lambda f: "k|" + f["k"].astype(str),
@@ -155,7 +155,7 @@ class SegmentationFit:
         frames = [
             part.assign(fit_row_id=keys[kind], row_kind=kind)
             for kind, part in parts.items()
-            if len(part)
+            if len(part) and (include_customers or kind != "customer")
         ]
         combined = pd.concat(frames, ignore_index=True, sort=False)
         for column in FIT_COLUMN_TYPES:
