@@ -41,13 +41,13 @@ FALLBACK_PENALIZERS = (1e-4, 1e-3)
 # The fits of a build: production, the evaluation's holdout, and the window that chooses
 # between the models (int_clv_model_selection).
 FIT_PURPOSES = ("production", "holdout_evaluation", "selection")
+# Where the 80% predictive interval of purchases is computed: what is published, and the
+# holdout that tests its coverage (clv_model_evaluation); the selection does not read it.
+INTERVAL_PURPOSES = ("production", "holdout_evaluation")
 # What the fits read of int_clv_calibration_summaries and int_clv_training_windows. The DuckDB
 # reader selects only these, ordered by customer id: at a million customers the other columns
 # (ids, dates, amounts) doubled the frames' memory, and DuckDB sorts the ids faster than pandas.
 # The fits sort again by customer id, so any input order gives the same fit.
-# Where the 80% predictive interval of purchases is computed: what is published, and the
-# holdout that tests its coverage (clv_model_evaluation); the selection does not read it.
-INTERVAL_PURPOSES = ("production", "holdout_evaluation")
 SUMMARY_COLUMNS = (
     "fit_purpose",
     "customer_id",
