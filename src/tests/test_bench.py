@@ -4,8 +4,11 @@ The benchmark itself (`make bench`) is never run here, and nothing here times an
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +174,27 @@ def test_update_docs_page_refuses_a_page_without_the_markers(tmp_path):
     page.write_text("no markers")
     with pytest.raises(SystemExit, match="bench:start"):
         update_docs_page(page, "table")
+
+
+def test_node_rss_puts_each_sample_in_the_node_that_was_running(tmp_path):
+    """bench/node_rss.py's attribution: a sample belongs to the node whose execute step
+    spans it, and nodes are ranked by their highest sample."""
+    spec = importlib.util.spec_from_file_location(
+        "node_rss", Path(__file__).resolve().parents[2] / "bench" / "node_rss.py"
+    )
+    node_rss = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(node_rss)
+
+    def execute(start: str, end: str) -> list[dict]:
+        return [{"name": "execute", "started_at": start, "completed_at": end}]
+
+    results = [
+        {"unique_id": "model.a", "timing": execute("2026-01-01T00:00:00Z", "2026-01-01T00:00:10Z")},
+        {"unique_id": "model.b", "timing": execute("2026-01-01T00:00:20Z", "2026-01-01T00:00:30Z")},
+        {"unique_id": "test.skipped", "timing": []},
+    ]
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": results}))
+    at = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    samples = [(at + 5, 900.0), (at + 9, 1200.0), (at + 15, 5000.0), (at + 25, 2000.0)]
+    # The 5,000 MB sample fell between the two nodes: it is nobody's.
+    assert node_rss.node_peaks(tmp_path, samples) == [(2000.0, "model.b"), (1200.0, "model.a")]
