@@ -14,10 +14,10 @@ from customer_segmentation.predicted_value import learned
 from customer_segmentation.predicted_value.fit import FIT_PURPOSES, PredictionSettings
 from customer_segmentation.predicted_value.fit_table import (
     FIT_COLUMN_TYPES,
-    SQL_TYPES,
     fit_in_duckdb,
     fit_predicted_value,
 )
+from customer_segmentation.typed_relation import SQL_TYPES
 
 WINDOW_UNITS = 13.0
 

@@ -17,6 +17,7 @@ from customer_segmentation.predicted_value.fit import (
     PredictionSettings,
     fit_purposes,
 )
+from customer_segmentation.typed_relation import typed_relation
 
 # Everything not listed is a float. These also give the Spark path its schema.
 FIT_COLUMN_TYPES = {
@@ -33,7 +34,6 @@ FIT_COLUMN_TYPES = {
     "customers_used": "Int64",
     "customers_excluded": "Int64",
 }
-SQL_TYPES = {"string": "varchar", "boolean": "boolean", "Int64": "bigint", "float64": "double"}
 FIT_COLUMNS = [
     "fit_row_id",
     "row_kind",
@@ -97,16 +97,6 @@ def fit_predicted_value(
     return _typed(pd.concat([parameters, customer_rows], ignore_index=True, sort=False))
 
 
-def _select_list(present, computed: dict[str, str]) -> str:
-    """Every column of the table, cast to its type: computed, read, or null."""
-    items = []
-    for column in FIT_COLUMNS:
-        expression = computed.get(column, column if column in present else "null")
-        sql_type = SQL_TYPES[FIT_COLUMN_TYPES.get(column, "float64")]
-        items.append(f"cast({expression} as {sql_type}) as {column}")
-    return ", ".join(items)
-
-
 def fit_in_duckdb(session, summaries, training, settings: PredictionSettings):
     """`int_clv_fit` as a DuckDB relation, from the relations of int_clv_calibration_summaries
     and int_clv_training_windows. Each purpose's inputs are read when its fit runs, only the
@@ -120,12 +110,13 @@ def fit_in_duckdb(session, summaries, training, settings: PredictionSettings):
         )
 
     parameters, customers = fit_purposes(read_purpose, settings)
-    table = session.from_df(_typed(parameters)).project(_select_list(FIT_COLUMNS, {}))
+    parameters = _typed(parameters)
+    schema = parameters.dtypes.astype(str).to_dict()
+    table = typed_relation(session, parameters, schema)
     customer_columns = {
         "fit_row_id": "'customer|' || fit_purpose || '|' || customer_id",
         "row_kind": "'customer'",
     }
     for frame in customers:
-        rows = session.from_df(frame).project(_select_list(frame.columns, customer_columns))
-        table = table.union(rows)
+        table = table.union(typed_relation(session, frame, schema, customer_columns))
     return table

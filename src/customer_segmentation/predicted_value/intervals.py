@@ -15,8 +15,8 @@ from customer_segmentation.predicted_value.likelihood import FloatArray
 
 
 def _posterior_terms(fit: BgNbdFit, t, frequency, recency, age):
-    """What P(X >= n) needs that does not depend on n: P(alive), z = t/(alpha+T+t), r+x,
-    b+x and log B(a, b+x), flattened."""
+    """What P(X >= n) needs that does not depend on n: P(alive), z = t/(alpha+T+t), r+x and
+    b+x, flattened."""
     t_arr, x, t_x, t_age = (
         np.ravel(v)
         for v in np.broadcast_arrays(
@@ -25,15 +25,7 @@ def _posterior_terms(fit: BgNbdFit, t, frequency, recency, age):
     )
     alive = probability_alive(fit, x, t_x, t_age)
     z = t_arr / (fit.alpha + t_age + t_arr)
-    return alive, z, fit.r + x, fit.b + x, special.betaln(fit.a, fit.b + x)
-
-
-def _survival(a: float, n: int, alive, z, shape, b_x, log_beta) -> FloatArray:
-    return (
-        alive
-        * special.betainc(float(n), shape, z)
-        * np.exp(special.betaln(a, b_x + n - 1.0) - log_beta)
-    )
+    return alive, z, fit.r + x, fit.b + x
 
 
 def purchase_count_survival(
@@ -51,7 +43,12 @@ def purchase_count_survival(
     the customer drops, so the count is min(K, G), K negative binomial over t and G geometric:
         P(X >= n) = P(alive) I_z(n, r+x) B(a, b+x+n-1) / B(a, b+x),   z = t/(alpha+T+t).
     Its sum over n is `expected_purchases` (a test checks it)."""
-    return _survival(fit.a, n, *_posterior_terms(fit, t, frequency, recency, age))
+    alive, z, shape, b_x = _posterior_terms(fit, t, frequency, recency, age)
+    return (
+        alive
+        * special.betainc(float(n), shape, z)
+        * np.exp(special.betaln(fit.a, b_x + n - 1.0) - special.betaln(fit.a, b_x))
+    )
 
 
 def purchase_quantiles(
@@ -71,7 +68,7 @@ def purchase_quantiles(
     binomial's P(K = n) = P(K = n-1) z (r+x+n-1) / n and B(a, b+x+n) = B(a, b+x+n-1)
     (b+x+n-1) / (a+b+x+n-1): a million customers take a second instead of four with the
     incomplete beta at every step. A test checks the quantiles against the direct form."""
-    alive, z, shape, b_x, _ = _posterior_terms(fit, t, frequency, recency, age)
+    alive, z, shape, b_x = _posterior_terms(fit, t, frequency, recency, age)
     quantiles = [np.zeros(alive.size, dtype=np.int64) for _ in probabilities]
     rows = np.arange(alive.size)
     with np.errstate(divide="ignore"):

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import ORDERING_COLUMN
-from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES, SegmentationFit
+from customer_segmentation.segmentation.frames import SegmentationFit
 from customer_segmentation.segmentation.prepare import ID_COLUMN
-
-SQL_TYPES = {"string": "varchar", "Int64": "bigint", "boolean": "boolean", "Float64": "double"}
-LEADING_COLUMNS = ["fit_row_id", "row_kind"]
+from customer_segmentation.typed_relation import typed_relation
 
 
 def read_features(features, config: SegmentationConfig):
@@ -30,23 +28,11 @@ def read_features(features, config: SegmentationConfig):
 
 def fit_relation(session, fit: SegmentationFit):
     """`fit.to_frame()` as a DuckDB relation on `session`, every column cast to its type."""
-    columns = LEADING_COLUMNS + sorted(set(FIT_COLUMN_TYPES) - set(LEADING_COLUMNS))
-
-    def select_list(present, computed: dict[str, str]) -> str:
-        return ", ".join(
-            f"cast({computed.get(c, c if c in present else 'null')} as "
-            f"{SQL_TYPES[FIT_COLUMN_TYPES[c]]}) as {c}"
-            for c in columns
-        )
-
     others = fit.to_frame(include_customers=False)
-    customers = fit.assignments
+    schema = others.dtypes.astype(str).to_dict()
     customer_columns = {
         "fit_row_id": f"'customer|' || {ID_COLUMN}",
         "row_kind": "'customer'",
     }
-    customer_rows = session.from_df(customers).project(
-        select_list(set(customers.columns), customer_columns)
-    )
-    other_rows = session.from_df(others).project(select_list(set(others.columns), {}))
-    return other_rows.union(customer_rows)
+    customer_rows = typed_relation(session, fit.assignments, schema, customer_columns)
+    return typed_relation(session, others, schema).union(customer_rows)
