@@ -152,31 +152,42 @@
 {% endmacro %}
 
 
-{% macro duplicate_key_ranks_ctes(distinct_rows, raw_columns, key_expressions, parsed_columns, row_checks, joined_columns=none, joins=none) -%}
-    {#- For the big raw files: CTEs (each followed by a comma) ending in duplicate_key_ranks, the
-        rank of every row whose key another raw row also holds, without naming the file's
-        parsed rows twice (DuckDB would materialize all of them; at 1M customers that spilled
-        gigabytes). distinct_rows is the model's CTE of the file's distinct raw rows
-        (raw_<column> and raw_row_count), so the file is read and de-duplicated once: DuckDB
-        materializes that CTE of raw text, which costs less than reading the file again
-        (base_canonical__order_lines at 1M customers, alternating pairs on a quiet machine:
-        43.9 and 47.9 s before, 39.8 and 43.5 s after). The keys held by two or more raw rows
-        are found from it, and only their rows are parsed, joined and checked a second time, by
-        the same parsed_columns, joins and row_checks as the model's main chain. The rank is
-        that of duplicate_key_rejections(): rows without other rejections compete, the most
-        complete first, then the first by raw text. key_expressions maps each key column to its
-        parsing of the raw_ text; joins refer to the parsed rows as parsed_rows. -#}
-repeated_keys as (
-    select
-        {%- for key_column, expression in key_expressions.items() %}
-        {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from {{ distinct_rows }}
-    group by
-        {%- for key_column, expression in key_expressions.items() %}
-        {{ expression }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    having sum(raw_row_count) > 1
+{% macro raw_rows(table_name, raw_columns, key_expressions=none) -%}
+    {#- One read of the raw file as raw_<column> text and, given key_expressions (each key
+        column's parsing of the raw text), key_hash: the row_hash of the key. DuckDB reads only
+        the columns a query uses. -#}
+    (
+        select
+            *
+            {%- if key_expressions %},
+            {{ row_hash(key_expressions.values() | list) }} as key_hash
+            {%- endif %}
+        from (
+            select
+                {%- for column_name in raw_columns %}
+                {{ column_name }} as raw_{{ column_name }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            from {{ raw_source(table_name) }}
+        ) as raw_file
+    ) as raw_rows
+{%- endmacro %}
+
+
+{% macro distinct_rows_ctes(table_name, raw_columns, key_expressions) -%}
+    {#- For the big raw files: CTEs (each followed by a comma) ending in distinct_rows, every
+        distinct raw row of the file once with raw_row_count, its number of copies, and
+        repeated_key_rows, the distinct rows whose key hash (key_expressions: each key column's
+        parsing of the raw text) two or more raw rows share. Exact copies share their key, so
+        only those rows need de-duplicating: the rest pass through with a count of 1. A hash
+        shared by two keys only sends a few more rows through the exact path. Grouping every
+        row by all its columns, and holding the result for the CTEs that read it twice, was
+        most of base_canonical__order_lines' time at 1M customers and spilled gigabytes; a
+        read of the file's text costs about two seconds. -#}
+repeated_key_hashes as (
+    select key_hash
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    group by key_hash
+    having count(*) > 1
 ),
 
 repeated_key_rows as (
@@ -184,30 +195,49 @@ repeated_key_rows as (
         {%- for column_name in raw_columns %}
         raw_{{ column_name }},
         {%- endfor %}
-        raw_row_count
-    from (
-        select
-            *,
-            {%- for key_column, expression in key_expressions.items() %}
-            {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        from {{ distinct_rows }}
-    ) as raw_rows
-    where exists (
-        select 1
-        from repeated_keys
-        where
-            {%- for key_column in key_expressions %}
-            repeated_keys.key_{{ key_column }} = raw_rows.key_{{ key_column }}{% if not loop.last %} and{% endif %}
-            {%- endfor %}
-    )
+        count(*) as raw_row_count
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    where raw_rows.key_hash in (select key_hash from repeated_key_hashes)
+    group by
+        {%- for column_name in raw_columns %}
+        raw_{{ column_name }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
 ),
 
+distinct_rows as (
+    select
+        {%- for column_name in raw_columns %}
+        raw_{{ column_name }},
+        {%- endfor %}
+        1 as raw_row_count
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    where raw_rows.key_hash not in (select key_hash from repeated_key_hashes)
+
+    union all
+
+    select * from repeated_key_rows
+),
+{%- endmacro %}
+
+
+{% macro duplicate_key_ranks_ctes(repeated_key_rows, raw_columns, key_expressions, parsed_columns, row_checks, joined_columns=none, joins=none) -%}
+    {#- CTEs (each followed by a comma) ending in duplicate_key_ranks, the rank of every row of
+        repeated_key_rows (distinct_rows_ctes()) whose key is known, without naming the file's
+        parsed rows twice (DuckDB would materialize all of them; at 1M customers that spilled
+        gigabytes). Only these few rows are parsed, joined and checked a second time, by the
+        same parsed_columns, joins and row_checks as the model's main chain. The rank is
+        that of duplicate_key_rejections(): rows without other rejections compete, the most
+        complete first, then the first by raw text. key_expressions maps each key column to its
+        parsing of the raw_ text; joins refer to the parsed rows as parsed_rows. -#}
 repeated_key_rows_parsed as (
     select
         *,
         {{ parsed_columns }}
-    from repeated_key_rows
+    from {{ repeated_key_rows }}
+    where
+        {%- for key_column, expression in key_expressions.items() %}
+        {{ expression }} is not null{% if not loop.last %} and{% endif %}
+        {%- endfor %}
 ),
 
 repeated_key_rows_joined as (

@@ -3,13 +3,12 @@
 {%- set reporting_currency = var('reporting_currency') | upper -%}
 
 {#- The shape of this model is set by its cost at 1M customers (12M lines, bench/results):
-    DuckDB materializes every CTE named twice, and materializing ten million parsed rows
-    spilled gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain
-    (parse, check, write) named once each. The file is read and de-duplicated once, in
-    distinct_rows, which the second looks (orders with two customers, keys held by two rows)
-    also read: DuckDB materializes that raw text, which costs less than reading the CSV again
-    for each look. The parsing, joins and checks are written once, below, for the main chain
-    and for the small chain of rows whose key repeats. -#}
+    DuckDB materializes every CTE named twice, and materializing ten million rows spilled
+    gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain (parse,
+    check, write) named once each, and the second looks (orders with two customers, keys held
+    by two rows) read the file's text again, which costs about a second a read
+    (distinct_rows_ctes). The parsing, joins and checks are written once, below, for the main
+    chain and for the small chain of rows whose key repeats. -#}
 
 {%- set parsed_columns -%}
         ---------- ids
@@ -75,6 +74,8 @@
         on parsed_rows.order_id = conflicting_orders.order_id
 {%- endset -%}
 
+{%- set key_expressions = {'order_id': clean_text('raw_order_id'), 'line_number': parse_integer('raw_line_number')} -%}
+
 with
 
 customers as (
@@ -122,15 +123,9 @@ latest_exchange_rates as (
     where next_rate_date is null
 ),
 
----------- every row, once (the one read of the file)
+---------- every distinct row, once, and those whose key another raw row also holds
 
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from {{ raw_source('order_lines') }}
-    group by all
-),
+{{ distinct_rows_ctes('order_lines', raw_columns, key_expressions) }}
 
 conflicting_orders as (
     {#- One order belongs to one customer (or is a guest order); lines that disagree cannot be
@@ -138,7 +133,7 @@ conflicting_orders as (
     select
         {{ clean_text('raw_order_id') }} as order_id,
         count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) as customer_count
-    from distinct_rows
+    from {{ raw_rows('order_lines', raw_columns) }}
     where {{ clean_text('raw_order_id') }} is not null
     group by {{ clean_text('raw_order_id') }}
     having count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) > 1
@@ -147,8 +142,7 @@ conflicting_orders as (
 ---------- the few rows whose key another row also holds, ranked
 
 {{ duplicate_key_ranks_ctes(
-    'distinct_rows', raw_columns,
-    {'order_id': clean_text('raw_order_id'), 'line_number': parse_integer('raw_line_number')},
+    'repeated_key_rows', raw_columns, key_expressions,
     parsed_columns, row_checks, checked_columns, checked_joins
 ) }}
 
