@@ -13,11 +13,14 @@
         {{ clean_code('raw_event_type') }} as event_type,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_occurred_at') }} as occurred_at
+        {{ parse_timestamp('raw_occurred_at') }} as occurred_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('event_id')
-    + known_customer_checks()
+    + known_customer_checks(unknown_flag='is_unknown_customer')
     + required_value_checks('channel')
     + [['invalid_code', 'channel', "channel not in ('" ~ marketing_channels | join("', '") ~ "')"]]
     + required_value_checks('event_type')

@@ -26,7 +26,11 @@
         {{ parse_decimal('raw_unit_price') }} as unit_price_original_amount,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_ordered_at') }} as ordered_at
+        {{ parse_timestamp('raw_ordered_at') }} as ordered_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer,
+        {{ unknown_key_flag('product_id', 'products') }} as is_unknown_product
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('order_id')
@@ -40,11 +44,11 @@
     + [['invalid_code', 'currency', 'not ' ~ full_match('currency_code', '[A-Z]{3}')]]
     + required_value_checks('channel')
     + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
-    + [['unknown_customer', 'customer_id', is_unknown_key('customer_id', 'customers')]]
+    + [['unknown_customer', 'customer_id', 'is_unknown_customer']]
     + [['missing_exchange_rate', 'currency', 'exchange_rate is null and ordered_at is not null']]
     + [['conflicting_order_customer', 'customer_id', 'customer_count > 1']] -%}
 
-{%- set value_checks = [['unknown_product', 'product_id', is_unknown_key('product_id', 'products')]] -%}
+{%- set value_checks = [['unknown_product', 'product_id', 'is_unknown_product']] -%}
 
 {#- The main chain reads each raw column trimmed once (cleaned_rows); the small chain of
     repeated keys keeps the expressions as written. -#}

@@ -13,11 +13,14 @@
         {{ parse_integer('raw_page_views') }} as page_views,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_started_at') }} as started_at
+        {{ parse_timestamp('raw_started_at') }} as started_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('session_id')
-    + known_customer_checks()
+    + known_customer_checks(unknown_flag='is_unknown_customer')
     + required_value_checks('started_at', 'invalid_timestamp') -%}
 
 {%- set key_expressions = {'session_id': clean_text('raw_session_id')} -%}
