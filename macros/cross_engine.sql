@@ -221,3 +221,83 @@
     {#- A double, as on DuckDB: Spark would divide a bigint by the literal as a decimal. -#}
     cast(conv(substr(md5({{ expression }}), 1, 8), 16, 10) as double) / 4294967296
 {%- endmacro %}
+
+
+{% macro distinct_rows_ctes(table_name, raw_columns, key_expressions) -%}
+    {#- For the big raw files: CTEs (each followed by a comma) ending in distinct_rows, every
+        distinct raw row of the file once with raw_row_count, its number of copies, and
+        repeated_key_rows, the distinct rows whose key hash (the row_hash of key_expressions,
+        each key column's parsing of the raw text) two or more raw rows share. -#}
+    {{ return(adapter.dispatch('distinct_rows_ctes', 'customer_segmentation')(table_name, raw_columns, key_expressions)) }}
+{%- endmacro %}
+
+{% macro duckdb__distinct_rows_ctes(table_name, raw_columns, key_expressions) -%}
+    {#- Exact copies share their key, so only the rows of a repeated key hash are grouped to
+        count copies; every other row passes with a count of 1 (a hash two keys share only sends
+        a few more rows through the exact path). Grouping every row by all its columns, and
+        holding the result for the CTEs that read it twice, was most of
+        base_canonical__order_lines' time at 1M customers and spilled gigabytes; reading the
+        file's text again costs about two seconds. -#}
+    {%- set raw_column_list = 'raw_' ~ raw_columns | join(', raw_') -%}
+repeated_key_hashes as (
+    select key_hash
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    group by key_hash
+    having count(*) > 1
+),
+
+repeated_key_rows as (
+    select
+        {{ raw_column_list }},
+        count(*) as raw_row_count
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    where raw_rows.key_hash in (select key_hash from repeated_key_hashes)
+    group by {{ raw_column_list }}
+),
+
+distinct_rows as (
+    select
+        {{ raw_column_list }},
+        1 as raw_row_count
+    from {{ raw_rows(table_name, raw_columns, key_expressions) }}
+    where raw_rows.key_hash not in (select key_hash from repeated_key_hashes)
+
+    union all
+
+    select * from repeated_key_rows
+),
+{%- endmacro %}
+
+{% macro spark__distinct_rows_ctes(table_name, raw_columns, key_expressions) -%}
+    {#- The whole file grouped by all its columns. Spark's optimizer fails on DuckDB's union
+        (PushProjectionThroughUnion: "key not found") once a select with a correlated subquery,
+        the unknown-customer check, sits above it. -#}
+    {%- set raw_column_list = 'raw_' ~ raw_columns | join(', raw_') -%}
+distinct_rows as (
+    select
+        {{ raw_column_list }},
+        count(*) as raw_row_count
+    from {{ raw_rows(table_name, raw_columns) }}
+    group by {{ raw_column_list }}
+),
+
+distinct_rows_keyed as (
+    select
+        *,
+        {{ row_hash(key_expressions.values() | list) }} as key_hash
+    from distinct_rows
+),
+
+repeated_key_rows as (
+    select
+        {{ raw_column_list }},
+        raw_row_count
+    from distinct_rows_keyed
+    where key_hash in (
+        select key_hash
+        from distinct_rows_keyed
+        group by key_hash
+        having sum(raw_row_count) > 1
+    )
+),
+{%- endmacro %}

@@ -26,25 +26,36 @@
 {% endmacro %}
 
 
-{% macro known_customer_checks(customers='customers') %}
-    {#- Files other than order lines must name a customer from customers.csv: they have no guests. -#}
+{% macro known_customer_checks(customers='customers', unknown_flag=none) %}
+    {#- Files other than order lines must name a customer from customers.csv: they have no guests.
+        unknown_flag names a column that already holds is_unknown_key() (see unknown_key_flag). -#}
     {{ return(required_value_checks('customer_id') + [[
         'unknown_customer', 'customer_id',
-        is_unknown_key('customer_id', customers)
+        unknown_flag or is_unknown_key('customer_id', customers)
     ]]) }}
 {% endmacro %}
 
 
-{% macro is_unknown_key(column_name, relation) -%}
-    {#- The row names a key (column_name) that relation does not hold. `not exists`, not
-        `not in`: the same answer, as keys are never null, but Spark plans `not in` inside a
-        select list as a nested-loop join of both tables (minutes at 100k customers) and
-        `not exists` as a hash join; DuckDB runs both alike. -#}
+{% macro is_unknown_key(column_name, relation, key_column=none) -%}
+    {#- The row names a key (column_name, or any expression) that relation does not hold in its
+        column key_column (by default column_name). `not exists`, not `not in`: the same
+        answer, as keys are never null, but Spark plans `not in` inside a select list as a
+        nested-loop join of both tables (minutes at 100k customers) and `not exists` as a hash
+        join; DuckDB runs both alike. -#}
     {{- column_name }} is not null and not exists (
         select 1
-        from (select {{ column_name }} as known_key from {{ relation }}) as known_keys
+        from (select {{ key_column or column_name }} as known_key from {{ relation }}) as known_keys
         where known_keys.known_key = {{ column_name }}
     )
+{%- endmacro %}
+
+
+{% macro unknown_key_flag(column_name, relation) -%}
+    {#- is_unknown_key() of the raw column's clean text, for a big file's parse step: a check's
+        condition is named twice in data_issues(), and DuckDB plans a subquery named twice as
+        two joins of every row (at 1M customers, 0.8 s each for ten million marketing events).
+        Computed once as a column, the checks read the column. -#}
+    {{- is_unknown_key(clean_text('raw_' ~ column_name), relation, column_name) }}
 {%- endmacro %}
 
 
@@ -152,62 +163,45 @@
 {% endmacro %}
 
 
-{% macro duplicate_key_ranks_ctes(distinct_rows, raw_columns, key_expressions, parsed_columns, row_checks, joined_columns=none, joins=none) -%}
-    {#- For the big raw files: CTEs (each followed by a comma) ending in duplicate_key_ranks, the
-        rank of every row whose key another raw row also holds, without naming the file's
+{% macro raw_rows(table_name, raw_columns, key_expressions=none) -%}
+    {#- One read of the raw file as raw_<column> text and, given key_expressions (each key
+        column's parsing of the raw text), key_hash: the row_hash of the key. DuckDB reads only
+        the columns a query uses. -#}
+    (
+        select
+            *
+            {%- if key_expressions %},
+            {{ row_hash(key_expressions.values() | list) }} as key_hash
+            {%- endif %}
+        from (
+            select
+                {%- for column_name in raw_columns %}
+                {{ column_name }} as raw_{{ column_name }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            from {{ raw_source(table_name) }}
+        ) as raw_file
+    ) as raw_rows
+{%- endmacro %}
+
+
+{% macro duplicate_key_ranks_ctes(repeated_key_rows, raw_columns, key_expressions, parsed_columns, row_checks, joined_columns=none, joins=none) -%}
+    {#- CTEs (each followed by a comma) ending in duplicate_key_ranks, the rank of every row of
+        repeated_key_rows (distinct_rows_ctes()) whose key is known, without naming the file's
         parsed rows twice (DuckDB would materialize all of them; at 1M customers that spilled
-        gigabytes). distinct_rows is the model's CTE of the file's distinct raw rows
-        (raw_<column> and raw_row_count), so the file is read and de-duplicated once: DuckDB
-        materializes that CTE of raw text, which costs less than reading the file again
-        (base_canonical__order_lines at 1M customers, alternating pairs on a quiet machine:
-        43.9 and 47.9 s before, 39.8 and 43.5 s after). The keys held by two or more raw rows
-        are found from it, and only their rows are parsed, joined and checked a second time, by
-        the same parsed_columns, joins and row_checks as the model's main chain. The rank is
+        gigabytes). Only these few rows are parsed, joined and checked a second time, by the
+        same parsed_columns, joins and row_checks as the model's main chain. The rank is
         that of duplicate_key_rejections(): rows without other rejections compete, the most
         complete first, then the first by raw text. key_expressions maps each key column to its
         parsing of the raw_ text; joins refer to the parsed rows as parsed_rows. -#}
-repeated_keys as (
-    select
-        {%- for key_column, expression in key_expressions.items() %}
-        {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    from {{ distinct_rows }}
-    group by
-        {%- for key_column, expression in key_expressions.items() %}
-        {{ expression }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
-    having sum(raw_row_count) > 1
-),
-
-repeated_key_rows as (
-    select
-        {%- for column_name in raw_columns %}
-        raw_{{ column_name }},
-        {%- endfor %}
-        raw_row_count
-    from (
-        select
-            *,
-            {%- for key_column, expression in key_expressions.items() %}
-            {{ expression }} as key_{{ key_column }}{% if not loop.last %},{% endif %}
-            {%- endfor %}
-        from {{ distinct_rows }}
-    ) as raw_rows
-    where exists (
-        select 1
-        from repeated_keys
-        where
-            {%- for key_column in key_expressions %}
-            repeated_keys.key_{{ key_column }} = raw_rows.key_{{ key_column }}{% if not loop.last %} and{% endif %}
-            {%- endfor %}
-    )
-),
-
 repeated_key_rows_parsed as (
     select
         *,
         {{ parsed_columns }}
-    from repeated_key_rows
+    from {{ repeated_key_rows }}
+    where
+        {%- for key_column, expression in key_expressions.items() %}
+        {{ expression }} is not null{% if not loop.last %} and{% endif %}
+        {%- endfor %}
 ),
 
 repeated_key_rows_joined as (

@@ -13,16 +13,21 @@
         {{ clean_code('raw_event_type') }} as event_type,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_occurred_at') }} as occurred_at
+        {{ parse_timestamp('raw_occurred_at') }} as occurred_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('event_id')
-    + known_customer_checks()
+    + known_customer_checks(unknown_flag='is_unknown_customer')
     + required_value_checks('channel')
     + [['invalid_code', 'channel', "channel not in ('" ~ marketing_channels | join("', '") ~ "')"]]
     + required_value_checks('event_type')
     + [['invalid_code', 'event_type', "event_type not in ('" ~ event_types | join("', '") ~ "')"]]
     + required_value_checks('occurred_at', 'invalid_timestamp') -%}
+
+{%- set key_expressions = {'event_id': clean_text('raw_event_id')} -%}
 
 with
 
@@ -30,20 +35,14 @@ customers as (
     select * from {{ ref('stg_canonical__customers') }}
 ),
 
----------- every row, once (the one read of the file)
+---------- every distinct row, once, and those whose key another raw row also holds
 
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from {{ raw_source('marketing_events') }}
-    group by all
-),
+{{ distinct_rows_ctes('marketing_events', raw_columns, key_expressions) }}
 
 ---------- the few rows whose key another row also holds, ranked
 
 {{ duplicate_key_ranks_ctes(
-    'distinct_rows', raw_columns, {'event_id': clean_text('raw_event_id')},
+    'repeated_key_rows', raw_columns, key_expressions,
     parsed_columns, row_checks
 ) }}
 

@@ -3,13 +3,12 @@
 {%- set reporting_currency = var('reporting_currency') | upper -%}
 
 {#- The shape of this model is set by its cost at 1M customers (12M lines, bench/results):
-    DuckDB materializes every CTE named twice, and materializing ten million parsed rows
-    spilled gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain
-    (parse, check, write) named once each. The file is read and de-duplicated once, in
-    distinct_rows, which the second looks (orders with two customers, keys held by two rows)
-    also read: DuckDB materializes that raw text, which costs less than reading the CSV again
-    for each look. The parsing, joins and checks are written once, below, for the main chain
-    and for the small chain of rows whose key repeats. -#}
+    DuckDB materializes every CTE named twice, and materializing ten million rows spilled
+    gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain (parse,
+    check, write) named once each, and the second looks (orders with two customers, keys held
+    by two rows) read the file's text again, which costs about a second a read
+    (distinct_rows_ctes). The parsing, joins and checks are written once, below, for the main
+    chain and for the small chain of rows whose key repeats. -#}
 
 {%- set parsed_columns -%}
         ---------- ids
@@ -27,7 +26,11 @@
         {{ parse_decimal('raw_unit_price') }} as unit_price_original_amount,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_ordered_at') }} as ordered_at
+        {{ parse_timestamp('raw_ordered_at') }} as ordered_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer,
+        {{ unknown_key_flag('product_id', 'products') }} as is_unknown_product
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('order_id')
@@ -41,11 +44,11 @@
     + [['invalid_code', 'currency', 'not ' ~ full_match('currency_code', '[A-Z]{3}')]]
     + required_value_checks('channel')
     + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
-    + [['unknown_customer', 'customer_id', is_unknown_key('customer_id', 'customers')]]
+    + [['unknown_customer', 'customer_id', 'is_unknown_customer']]
     + [['missing_exchange_rate', 'currency', 'exchange_rate is null and ordered_at is not null']]
     + [['conflicting_order_customer', 'customer_id', 'customer_count > 1']] -%}
 
-{%- set value_checks = [['unknown_product', 'product_id', is_unknown_key('product_id', 'products')]] -%}
+{%- set value_checks = [['unknown_product', 'product_id', 'is_unknown_product']] -%}
 
 {#- The main chain reads each raw column trimmed once (cleaned_rows); the small chain of
     repeated keys keeps the expressions as written. -#}
@@ -74,6 +77,8 @@
     left join conflicting_orders
         on parsed_rows.order_id = conflicting_orders.order_id
 {%- endset -%}
+
+{%- set key_expressions = {'order_id': clean_text('raw_order_id'), 'line_number': parse_integer('raw_line_number')} -%}
 
 with
 
@@ -122,15 +127,9 @@ latest_exchange_rates as (
     where next_rate_date is null
 ),
 
----------- every row, once (the one read of the file)
+---------- every distinct row, once, and those whose key another raw row also holds
 
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from {{ raw_source('order_lines') }}
-    group by all
-),
+{{ distinct_rows_ctes('order_lines', raw_columns, key_expressions) }}
 
 conflicting_orders as (
     {#- One order belongs to one customer (or is a guest order); lines that disagree cannot be
@@ -138,7 +137,7 @@ conflicting_orders as (
     select
         {{ clean_text('raw_order_id') }} as order_id,
         count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) as customer_count
-    from distinct_rows
+    from {{ raw_rows('order_lines', raw_columns) }}
     where {{ clean_text('raw_order_id') }} is not null
     group by {{ clean_text('raw_order_id') }}
     having count(distinct coalesce({{ clean_text('raw_customer_id') }}, '')) > 1
@@ -147,8 +146,7 @@ conflicting_orders as (
 ---------- the few rows whose key another row also holds, ranked
 
 {{ duplicate_key_ranks_ctes(
-    'distinct_rows', raw_columns,
-    {'order_id': clean_text('raw_order_id'), 'line_number': parse_integer('raw_line_number')},
+    'repeated_key_rows', raw_columns, key_expressions,
     parsed_columns, row_checks, checked_columns, checked_joins
 ) }}
 

@@ -13,12 +13,17 @@
         {{ parse_integer('raw_page_views') }} as page_views,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_started_at') }} as started_at
+        {{ parse_timestamp('raw_started_at') }} as started_at,
+
+        ---------- flags
+        {{ unknown_key_flag('customer_id', 'customers') }} as is_unknown_customer
 {%- endset -%}
 
 {%- set row_checks = required_value_checks('session_id')
-    + known_customer_checks()
+    + known_customer_checks(unknown_flag='is_unknown_customer')
     + required_value_checks('started_at', 'invalid_timestamp') -%}
+
+{%- set key_expressions = {'session_id': clean_text('raw_session_id')} -%}
 
 with
 
@@ -26,20 +31,14 @@ customers as (
     select * from {{ ref('stg_canonical__customers') }}
 ),
 
----------- every row, once (the one read of the file)
+---------- every distinct row, once, and those whose key another raw row also holds
 
-distinct_rows as (
-    select
-        {{- raw_columns_as(raw_columns) }}
-        count(*) as raw_row_count
-    from {{ raw_source('web_sessions') }}
-    group by all
-),
+{{ distinct_rows_ctes('web_sessions', raw_columns, key_expressions) }}
 
 ---------- the few rows whose key another row also holds, ranked
 
 {{ duplicate_key_ranks_ctes(
-    'distinct_rows', raw_columns, {'session_id': clean_text('raw_session_id')},
+    'repeated_key_rows', raw_columns, key_expressions,
     parsed_columns, row_checks
 ) }}
 
