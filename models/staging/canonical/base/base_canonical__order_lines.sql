@@ -6,7 +6,7 @@
     DuckDB materializes every CTE named twice, and materializing ten million rows spilled
     gigabytes under the 3 GB memory limit. So the parsed lines flow through one chain (parse,
     check, write) named once each, and the second looks (orders with two customers, keys held
-    by two rows) read the file's text again, which costs about a second a read
+    by two rows) read the file's text again, which costs about two seconds a read
     (distinct_rows_ctes). The parsing, joins and checks are written once, below, for the main
     chain and for the small chain of rows whose key repeats. -#}
 
