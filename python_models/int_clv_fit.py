@@ -2,17 +2,13 @@
 BG/NBD with Gamma-Gamma, and the learned model. Inputs come from SQL
 (int_clv_calibration_summaries, int_clv_training_windows); settings are the clv_* vars."""
 
-from customer_segmentation.predicted_value.fit import PredictionSettings
 from customer_segmentation.predicted_value.fit_table import fit_in_duckdb
+from customer_segmentation.predicted_value.settings import PredictionSettings
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = PredictionSettings(
-        time_unit_days=float(dbt.config.meta_get("clv_time_unit_days")),
-        horizon_days=float(dbt.config.meta_get("clv_horizon_days")),
-        discount_rate=float(dbt.config.meta_get("clv_discount_rate")),
-    )
+    settings = PredictionSettings.from_meta(dbt.config.meta_get)
     return fit_in_duckdb(
         session,
         dbt.ref("int_clv_calibration_summaries"),
