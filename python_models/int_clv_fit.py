@@ -8,7 +8,14 @@ from customer_segmentation.predicted_value.settings import PredictionSettings
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    settings = PredictionSettings.from_meta(dbt.config.meta_get)
+    # Each meta_get names its key literally: dbt finds the keys a Python model reads by parsing it.
+    meta = {
+        "clv_time_unit_days": dbt.config.meta_get("clv_time_unit_days"),
+        "clv_horizon_days": dbt.config.meta_get("clv_horizon_days"),
+        "clv_discount_rate": dbt.config.meta_get("clv_discount_rate"),
+        "clv_fit_customers": dbt.config.meta_get("clv_fit_customers"),
+    }
+    settings = PredictionSettings.from_meta(meta.get)
     return fit_in_duckdb(
         session,
         dbt.ref("int_clv_calibration_summaries"),

@@ -26,8 +26,8 @@ class PredictionSettings:
 
     @classmethod
     def from_meta(cls, meta_get) -> PredictionSettings:
-        """From the clv_* vars as `int_clv_fit`'s meta renders them (text); `meta_get(name)`
-        reads one. A var that is not a number is an error naming it."""
+        """From the clv_* vars as `int_clv_fit`'s meta gives them (numbers or text);
+        `meta_get(name)` reads one. A var that is not a number is an error naming it."""
 
         def number(name: str) -> float:
             value = meta_get(name)
