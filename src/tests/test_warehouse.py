@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
+from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse, run_dbt
 
 from customer_segmentation.plots import write_figures
 from customer_segmentation.report import render_report
@@ -283,3 +283,48 @@ def test_broken_raw_folder_stops_the_build_naming_each_file(tmp_path):
     assert not build.db_path.exists() or build.query(
         "select count(*) from information_schema.tables where table_name = 'customer_rfm'"
     ) == [(0,)]
+
+
+def _order_lines_in(currencies: list[str], tmp_path: Path) -> Build:
+    """The minimal folder with its order lines' currencies set in turn from `currencies`, and no
+    exchange rates, staged as far as the clean order lines."""
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw_dir)
+    lines = (raw_dir / "order_lines.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    column = header.index("currency")
+    rows = []
+    for number, line in enumerate(lines[1:]):
+        values = line.split(",")
+        values[column] = currencies[number % len(currencies)]
+        rows.append(",".join(values))
+    (raw_dir / "order_lines.csv").write_text("\n".join([lines[0], *rows]) + "\n")
+    paths = {"raw_dir": raw_dir, "db_path": tmp_path / "w.duckdb", "target_dir": tmp_path / "t"}
+    selection = ["--select", "+stg_canonical__order_lines", "--indirect-selection", "cautious"]
+    result = run_dbt(["build", *selection], **paths)
+    return Build(result=result, **paths)
+
+
+def test_order_lines_in_one_currency_need_no_exchange_rates(tmp_path):
+    # RAW_CONTRACT.md: exchange_rates.csv is needed only when order lines hold more than one
+    # currency. A shop that sells in euros alone keeps its amounts in euros.
+    build = _order_lines_in(["eur "], tmp_path)
+    assert_succeeded(build)
+    rows = build.query(
+        "select count(*), count(distinct currency_code), min(exchange_rate),"
+        " bool_and(unit_price_amount = unit_price_original_amount)"
+        " from main_staging.stg_canonical__order_lines"
+    )
+    lines_in_file = len((build.raw_dir / "order_lines.csv").read_text().splitlines()) - 1
+    assert rows == [(lines_in_file, 1, Decimal("1.0000"), True)]
+
+
+def test_order_lines_in_two_currencies_without_rates_are_quarantined(tmp_path):
+    build = _order_lines_in(["EUR", "GBP"], tmp_path)
+    assert_succeeded(build)
+    rejected = build.query(
+        "select count(*) from main_staging.base_canonical__order_lines"
+        " where rejection_reason = 'missing_exchange_rate'"
+    )
+    lines_in_file = len((build.raw_dir / "order_lines.csv").read_text().splitlines()) - 1
+    assert rejected == [(lines_in_file,)]
