@@ -328,3 +328,26 @@ def test_order_lines_in_two_currencies_without_rates_are_quarantined(tmp_path):
     )
     lines_in_file = len((build.raw_dir / "order_lines.csv").read_text().splitlines()) - 1
     assert rejected == [(lines_in_file,)]
+
+
+def test_a_folder_whose_order_lines_all_fail_staging_stops_with_a_reason(tmp_path):
+    # Dates in a format the contract does not allow: every line is quarantined, so there is no
+    # date to measure as of. The build stops in int_as_of_date saying so, not in a test.
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw_dir)
+    lines = (raw_dir / "order_lines.csv").read_text().splitlines()
+    column = lines[0].split(",").index("ordered_at")
+    rows = [line.split(",") for line in lines[1:]]
+    for values in rows:
+        values[column] = "12/09/2011 12:50"
+    body = "\n".join([lines[0], *(",".join(values) for values in rows)])
+    (raw_dir / "order_lines.csv").write_text(body + "\n")
+    build = build_warehouse(raw_dir, tmp_path / "work")
+    assert build.result.returncode != 0
+    assert "Error in model int_as_of_date" in build.result.stdout
+    assert "as_of_date cannot be taken from the data" in build.result.stdout
+    rejected = build.query(
+        "select count(*) from main_staging.base_canonical__order_lines"
+        " where rejection_reason = 'invalid_timestamp'"
+    )
+    assert rejected == [(len(rows),)]
