@@ -335,6 +335,21 @@ def test_choose_k_never_picks_a_k_whose_segment_is_too_small_to_target():
     assert choice.k == 3 and choice.reason.startswith("no cluster structure")
 
 
+def test_choose_k_takes_the_fewest_segments_when_no_k_has_a_measurable_stability():
+    # 14 customers (a robustness sweep): prediction strength was NaN for every k, only k = 7-9
+    # looked distinct, and the rule took k = 7 as "the most stable" with "nan ± nan".
+    candidates = [
+        _candidate(k, 0.2 + 0.05 * k, 1 / 14, strength=np.nan, reference=0.3) for k in range(2, 10)
+    ]
+    choice = choose_k(candidates, _config())
+    assert choice.k == 2
+    assert choice.reason.startswith("too few customers to measure stability")
+    assert "nan" not in choice.reason
+    # One measurable k is enough for the usual rule.
+    candidates[1] = _candidate(3, 0.35, 0.3, strength=0.9, reference=0.3)
+    assert choose_k(candidates, _config()).k == 3
+
+
 def _vocabulary() -> NamingVocabulary:
     return NamingVocabulary(
         archetypes=pd.read_csv(SEEDS / "segment_archetypes.csv"),

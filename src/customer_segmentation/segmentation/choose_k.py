@@ -251,6 +251,14 @@ def _rule(candidates, passing, failures, config) -> tuple[int, str]:
         chosen = passing[0]
         why = f": {failed(three_up)}" if three_up else " in the configured range"
         return chosen.k, (f"k=2 ({figures(chosen)}), since no k >= 3 passes{why}")
+    if not any(np.isfinite(c.stability_figure(config)) for c in candidates):
+        # A few dozen customers: no k can be split into halves big enough to measure it, and
+        # silhouettes grow as segments shrink to one or two customers, so no k is evidence.
+        chosen = min(candidates, key=lambda c: c.k)
+        return chosen.k, (
+            f"too few customers to measure stability: prediction strength could not be "
+            f"computed for any k; k={chosen.k}, the fewest segments"
+        )
     targetable = [c for c in candidates if c.is_targetable(config)] or list(candidates)
     distinct = [c for c in targetable if c.has_structure(config.silhouette_tolerance)]
     pool = distinct or targetable
