@@ -89,6 +89,18 @@ def test_raw_rows_reconcile_with_clean_rejected_and_duplicates(edge_build):
     assert by_file["customers.csv"] == (9, 6, 2, 1)
 
 
+def test_a_file_that_loses_many_rows_to_quarantine_is_warned_about(edge_build):
+    # Every row of the edge-case files is there to break a rule, so most files lose far more
+    # than max_rejected_row_share (5%): each is a row of the warning, which does not fail the
+    # build.
+    [(heavy,)] = edge_build.query(
+        "select count(*) from raw_file_reconciliation"
+        " where rejected_row_count > 0.05 * raw_row_count"
+    )
+    assert heavy > 0
+    assert f"WARN {heavy} assert_no_raw_file_loses_many_of_its_rows" in edge_build.result.stdout
+
+
 def test_staging_standardises_codes_converts_money_and_times(edge_build):
     lines = dict(
         (row[0], row[1:])
