@@ -336,8 +336,6 @@ def test_choose_k_never_picks_a_k_whose_segment_is_too_small_to_target():
 
 
 def test_choose_k_takes_the_fewest_segments_when_no_k_has_a_measurable_stability():
-    # 14 customers (a robustness sweep): prediction strength was NaN for every k, only k = 7-9
-    # looked distinct, and the rule took k = 7 as "the most stable" with "nan ± nan".
     candidates = [
         _candidate(k, 0.2 + 0.05 * k, 1 / 14, strength=np.nan, reference=0.3) for k in range(2, 10)
     ]
@@ -345,9 +343,24 @@ def test_choose_k_takes_the_fewest_segments_when_no_k_has_a_measurable_stability
     assert choice.k == 2
     assert choice.reason.startswith("too few customers to measure stability")
     assert "nan" not in choice.reason
-    # One measurable k is enough for the usual rule.
-    candidates[1] = _candidate(3, 0.35, 0.3, strength=0.9, reference=0.3)
-    assert choose_k(candidates, _config()).k == 3
+
+
+def test_choose_k_never_calls_a_k_of_unknown_stability_the_most_stable():
+    # 14 customers (a robustness sweep): prediction strength was measured for k = 2-6, all
+    # unstable and none distinct, and NaN for k = 7-10. NaN counted as 0, k = 7 looked
+    # distinct (silhouettes grow as segments shrink), and 7 segments of two customers were
+    # published as "the most stable distinct, targetable k", prediction strength "nan ± nan".
+    measured = [
+        _candidate(k, 0.18, 0.07, strength=strength, reference=0.18)
+        for k, strength in [(2, 0.55), (3, 0.46), (4, 0.23), (5, 0.08), (6, 0.39)]
+    ]
+    unknown = [_candidate(k, 0.18, 0.07, strength=np.nan, reference=0.13) for k in (7, 8, 9)]
+    choice = choose_k(measured + unknown, _config())
+    assert choice.k == 2
+    assert choice.reason.startswith(
+        "no cluster structure: no k whose stability could be measured (not k=7, 8, 9) beats"
+    )
+    assert "nan" not in choice.reason
 
 
 def _vocabulary() -> NamingVocabulary:
