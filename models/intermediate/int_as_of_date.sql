@@ -35,6 +35,27 @@ last_day as (
     cross join last_measurement
 ),
 
+{%- if not as_of_date_var %}
+
+checked_last_day as (
+    {#- Without the var the date comes from the data: with no clean line there is none, and every
+        mart would be empty. Say why here rather than through a failed not_null test downstream.
+        A filter, not a column: engines drop an unread column without evaluating it. -#}
+    select *
+    from last_day
+    where
+        case
+            when last_data_date is null
+                then {{ fail_query(
+                    "'as_of_date cannot be taken from the data: no row of order_lines.csv (or of"
+                    ~ " the customer-level file) passed staging. Every row was quarantined (see"
+                    ~ " rejection_reason in the staging model base_canonical__order_lines) or the"
+                    ~ " file holds none. Fix the file, or set the var as_of_date.'") }}
+            else true
+        end
+),
+{%- endif %}
+
 final as (
     select
         {% if as_of_date_var -%}
@@ -46,7 +67,7 @@ final as (
         {%- endif %}
         last_ordered_at,
         last_measured_on_date
-    from last_day
+    from {% if as_of_date_var %}last_day{% else %}checked_last_day{% endif %}
 )
 
 select * from final

@@ -335,6 +335,34 @@ def test_choose_k_never_picks_a_k_whose_segment_is_too_small_to_target():
     assert choice.k == 3 and choice.reason.startswith("no cluster structure")
 
 
+def test_choose_k_takes_the_fewest_segments_when_no_k_has_a_measurable_stability():
+    candidates = [
+        _candidate(k, 0.2 + 0.05 * k, 1 / 14, strength=np.nan, reference=0.3) for k in range(2, 10)
+    ]
+    choice = choose_k(candidates, _config())
+    assert choice.k == 2
+    assert choice.reason.startswith("too few customers to measure stability")
+    assert "nan" not in choice.reason
+
+
+def test_choose_k_never_calls_a_k_of_unknown_stability_the_most_stable():
+    # 14 customers (a robustness sweep): prediction strength was measured for k = 2-6, all
+    # unstable and none distinct, and NaN for k = 7-10. NaN counted as 0, k = 7 looked
+    # distinct (silhouettes grow as segments shrink), and 7 segments of two customers were
+    # published as "the most stable distinct, targetable k", prediction strength "nan ± nan".
+    measured = [
+        _candidate(k, 0.18, 0.07, strength=strength, reference=0.18)
+        for k, strength in [(2, 0.55), (3, 0.46), (4, 0.23), (5, 0.08), (6, 0.39)]
+    ]
+    unknown = [_candidate(k, 0.18, 0.07, strength=np.nan, reference=0.13) for k in (7, 8, 9)]
+    choice = choose_k(measured + unknown, _config())
+    assert choice.k == 2
+    assert choice.reason.startswith(
+        "no cluster structure: no k whose stability could be measured (not k=7, 8, 9) beats"
+    )
+    assert "nan" not in choice.reason
+
+
 def _vocabulary() -> NamingVocabulary:
     return NamingVocabulary(
         archetypes=pd.read_csv(SEEDS / "segment_archetypes.csv"),

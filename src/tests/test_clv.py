@@ -267,6 +267,46 @@ def test_expected_purchases_is_stable_where_the_direct_formula_breaks(published_
     assert expected_purchases(fit, t, x, t_x, age) == pytest.approx(paper, rel=1e-10)
 
 
+def _alive_expectation_over_dropout(fit: BgNbdFit, t: float, x: int, age: float) -> float:
+    """E[Y(t) | alive] by 1-D quadrature over the dropout probability: given alive, p ~ Beta(a,
+    b+x) and lambda ~ Gamma(r+x, alpha+T), and integrating lambda out leaves
+    (1 - ((alpha+T)/(alpha+T+p t))^(r+x)) / p. Integrated over p's mean +- 14 spreads, where
+    all its mass lies however concentrated Beta(a, b+x) is."""
+    r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b
+    shape_b = b + x
+    mean = a / (a + shape_b)
+    spread = math.sqrt(mean * (1 - mean) / (a + shape_b + 1))
+    log_norm = -special.betaln(a, shape_b)
+
+    def integrand(p: float) -> float:
+        density = np.exp((a - 1) * np.log(p) + (shape_b - 1) * np.log1p(-p) + log_norm)
+        return density * -np.expm1(-(r + x) * np.log1p(p * t / (alpha + age))) / p
+
+    low, high = max(mean - 14 * spread, 1e-300), min(mean + 14 * spread, 1 - 1e-16)
+    return integrate.quad(integrand, low, high, points=[mean], limit=500, epsabs=0, epsrel=1e-11)[0]
+
+
+@pytest.mark.parametrize(("x", "t_x"), [(0, 0.0), (3, 20.0), (20, 100.0)])
+@pytest.mark.parametrize(
+    ("a", "b", "t", "tolerance"), [(79068.0, 993654.0, 52.0, 1e-7), (500.0, 6250.0, 2000.0, 1e-4)]
+)
+def test_expected_purchases_is_finite_when_dropout_barely_varies_between_customers(
+    a, b, t, tolerance, x, t_x
+):
+    # The first: the holdout fit of the 1M-customer bench set (2026-12-05), dropout nearly the
+    # same for everyone, so a and b ran to tens of thousands. The second: a in the hundreds and
+    # a long horizon. There the closed form's hyp2f1 overflows while (1-z)^(a-1) underflows,
+    # their product is NaN, and every prediction of such a fit was null.
+    fit = _bgnbd(r=1.63, alpha=24.3, a=a, b=b)
+    age = 104.0
+    z = t / (fit.alpha + age + t)
+    c = fit.a + fit.b + x - 1
+    assert not np.isfinite(special.hyp2f1(fit.a + fit.b - 1 - fit.r, fit.a - 1, c, z))
+    reference = _alive_expectation_over_dropout(fit, t, x, age)
+    reference *= probability_alive(fit, x, t_x, age)
+    assert expected_purchases(fit, t, x, t_x, age) == pytest.approx(reference, rel=tolerance)
+
+
 def test_new_customer_expectation_is_conditional_with_no_history(published_fit):
     t = np.array([0.0, 1.0, 39.0, 78.0])
     unconditional = expected_purchases_new_customer(published_fit, t)

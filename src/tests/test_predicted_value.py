@@ -85,3 +85,47 @@ def test_a_fit_that_never_converges_is_flagged_and_unpublished(monkeypatch):
     customers = result[result["row_kind"] == "customer"]
     assert customers["expected_purchases"].isna().all()
     assert np.all(customers["predicted_clv_amount"].isna())
+
+
+def test_bgnbd_is_fitted_on_one_customer_in_n_and_predicts_everyone():
+    summaries = _summaries(2000)
+    # Shuffled: the sample is taken in id order whatever order the rows arrive in.
+    summaries = summaries.sample(frac=1.0, random_state=1)
+    result = fit_predicted_value(summaries, PredictionSettings(fit_customers=500))
+    row = _parameters(result).loc["parameters|production|bg_nbd"]
+    assert row["fit_status"] == "fitted"
+    assert (row["customers_used"], row["customers_excluded"]) == (500, 1500)
+    assert row["status_reason"].startswith("fitted on one customer in 4 in id order, 500 of 2000")
+    production = summaries[summaries["fit_purpose"] == "production"].sort_values("customer_id")
+    sample = production.iloc[::4]
+    alone = bgnbd.fit_bgnbd(
+        sample["frequency"], sample["recency_time_units"], sample["age_time_units"]
+    )
+    assert (row["r"], row["alpha"], row["a"], row["b"]) == pytest.approx(
+        (alone.r, alone.alpha, alone.a, alone.b), rel=1e-9
+    )
+    customers = result[(result["row_kind"] == "customer") & (result["fit_purpose"] == "production")]
+    assert len(customers) == 2000 and customers["expected_purchases"].notna().all()
+    # Up to the limit every customer is fitted on.
+    whole = _parameters(fit_predicted_value(_summaries(2000), PredictionSettings()))
+    assert whole.loc["parameters|production|bg_nbd", "customers_used"] == 2000
+    assert whole.loc["parameters|production|bg_nbd", "customers_excluded"] == 0
+
+
+@pytest.mark.parametrize("limit", [0, -5, 2.5])
+def test_fit_customers_must_be_a_whole_number_above_zero(limit):
+    with pytest.raises(ValueError, match="clv_fit_customers must be a whole number above 0"):
+        PredictionSettings(fit_customers=limit)
+
+
+def test_settings_from_text_vars_name_a_bad_one():
+    values = {
+        "clv_time_unit_days": "7",
+        "clv_horizon_days": "365",
+        "clv_discount_rate": "0.1",
+        "clv_fit_customers": "100000",
+    }
+    settings = PredictionSettings.from_meta(values.get)
+    assert settings == PredictionSettings(7.0, 365.0, 0.1, 100_000)
+    with pytest.raises(ValueError, match="The var clv_fit_customers must be a number; got 'lots'"):
+        PredictionSettings.from_meta({**values, "clv_fit_customers": "lots"}.get)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
+from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse, run_dbt
 
 from customer_segmentation.plots import write_figures
 from customer_segmentation.report import render_report
@@ -87,6 +87,18 @@ def test_raw_rows_reconcile_with_clean_rejected_and_duplicates(edge_build):
     by_file = {r[0]: r[1:] for r in rows}
     assert by_file["order_lines.csv"] == (23, 7, 15, 1)
     assert by_file["customers.csv"] == (9, 6, 2, 1)
+
+
+def test_a_file_that_loses_many_rows_to_quarantine_is_warned_about(edge_build):
+    # Every row of the edge-case files is there to break a rule, so most files lose far more
+    # than max_rejected_row_share (5%): each is a row of the warning, which does not fail the
+    # build.
+    [(heavy,)] = edge_build.query(
+        "select count(*) from raw_file_reconciliation"
+        " where rejected_row_count > 0.05 * raw_row_count"
+    )
+    assert heavy > 0
+    assert f"WARN {heavy} assert_no_raw_file_loses_many_of_its_rows" in edge_build.result.stdout
 
 
 def test_staging_standardises_codes_converts_money_and_times(edge_build):
@@ -283,3 +295,71 @@ def test_broken_raw_folder_stops_the_build_naming_each_file(tmp_path):
     assert not build.db_path.exists() or build.query(
         "select count(*) from information_schema.tables where table_name = 'customer_rfm'"
     ) == [(0,)]
+
+
+def _order_lines_in(currencies: list[str], tmp_path: Path) -> Build:
+    """The minimal folder with its order lines' currencies set in turn from `currencies`, and no
+    exchange rates, staged as far as the clean order lines."""
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw_dir)
+    lines = (raw_dir / "order_lines.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    column = header.index("currency")
+    rows = []
+    for number, line in enumerate(lines[1:]):
+        values = line.split(",")
+        values[column] = currencies[number % len(currencies)]
+        rows.append(",".join(values))
+    (raw_dir / "order_lines.csv").write_text("\n".join([lines[0], *rows]) + "\n")
+    paths = {"raw_dir": raw_dir, "db_path": tmp_path / "w.duckdb", "target_dir": tmp_path / "t"}
+    selection = ["--select", "+stg_canonical__order_lines", "--indirect-selection", "cautious"]
+    result = run_dbt(["build", *selection], **paths)
+    return Build(result=result, **paths)
+
+
+def test_order_lines_in_one_currency_need_no_exchange_rates(tmp_path):
+    # RAW_CONTRACT.md: exchange_rates.csv is needed only when order lines hold more than one
+    # currency. A shop that sells in euros alone keeps its amounts in euros.
+    build = _order_lines_in(["eur "], tmp_path)
+    assert_succeeded(build)
+    rows = build.query(
+        "select count(*), count(distinct currency_code), min(exchange_rate),"
+        " bool_and(unit_price_amount = unit_price_original_amount)"
+        " from main_staging.stg_canonical__order_lines"
+    )
+    lines_in_file = len((build.raw_dir / "order_lines.csv").read_text().splitlines()) - 1
+    assert rows == [(lines_in_file, 1, Decimal("1.0000"), True)]
+
+
+def test_order_lines_in_two_currencies_without_rates_are_quarantined(tmp_path):
+    build = _order_lines_in(["EUR", "GBP"], tmp_path)
+    assert_succeeded(build)
+    rejected = build.query(
+        "select count(*) from main_staging.base_canonical__order_lines"
+        " where rejection_reason = 'missing_exchange_rate'"
+    )
+    lines_in_file = len((build.raw_dir / "order_lines.csv").read_text().splitlines()) - 1
+    assert rejected == [(lines_in_file,)]
+
+
+def test_a_folder_whose_order_lines_all_fail_staging_stops_with_a_reason(tmp_path):
+    # Dates in a format the contract does not allow: every line is quarantined, so there is no
+    # date to measure as of. The build stops in int_as_of_date saying so, not in a test.
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(MINIMAL, raw_dir)
+    lines = (raw_dir / "order_lines.csv").read_text().splitlines()
+    column = lines[0].split(",").index("ordered_at")
+    rows = [line.split(",") for line in lines[1:]]
+    for values in rows:
+        values[column] = "12/09/2011 12:50"
+    body = "\n".join([lines[0], *(",".join(values) for values in rows)])
+    (raw_dir / "order_lines.csv").write_text(body + "\n")
+    build = build_warehouse(raw_dir, tmp_path / "work")
+    assert build.result.returncode != 0
+    assert "Error in model int_as_of_date" in build.result.stdout
+    assert "as_of_date cannot be taken from the data" in build.result.stdout
+    rejected = build.query(
+        "select count(*) from main_staging.base_canonical__order_lines"
+        " where rejection_reason = 'invalid_timestamp'"
+    )
+    assert rejected == [(len(rows),)]

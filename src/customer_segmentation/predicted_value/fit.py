@@ -11,8 +11,6 @@ predictions null, so nothing unreliable is published as if it were sound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -31,6 +29,7 @@ from customer_segmentation.predicted_value.gamma_gamma import (
     fit_gamma_gamma,
 )
 from customer_segmentation.predicted_value.intervals import purchase_quantiles
+from customer_segmentation.predicted_value.settings import PredictionSettings, fit_sample
 from customer_segmentation.predicted_value.summary import check_sufficiency
 
 # When the unpenalised BG/NBD optimum is not identified (e.g. a and b run off to infinity
@@ -84,13 +83,6 @@ def fit_purchase_model(frequency, recency, age) -> tuple[BgNbdFit, float, str]:
             )
             return retry, penalizer, reason
     return fit, 0.0, first_message
-
-
-@dataclass(frozen=True)
-class PredictionSettings:
-    time_unit_days: float = 7.0
-    horizon_days: float = 365.0
-    discount_rate: float = 0.10
 
 
 def _parameter_row(purpose: str, model: str, status: str, reason: str, **values) -> dict:
@@ -181,7 +173,15 @@ def _bgnbd_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSett
         ]
         return rows, customers
 
-    bgnbd, penalizer, bg_reason = fit_purchase_model(frequency, recency, age)
+    fitted = fit_sample(len(summary), settings.fit_customers)
+    bgnbd, penalizer, bg_reason = fit_purchase_model(
+        frequency[fitted], recency[fitted], age[fitted]
+    )
+    if fitted.step > 1:
+        bg_reason = (
+            f"fitted on one customer in {fitted.step} in id order, {bgnbd.n_customers} of "
+            f"{len(summary)} (clv_fit_customers {settings.fit_customers}); {bg_reason}"
+        )
     bg_status = "fitted" if bgnbd.converged else "not_converged"
     rows = [
         _parameter_row(
@@ -196,7 +196,7 @@ def _bgnbd_purpose(summary: pd.DataFrame, purpose: str, settings: PredictionSett
             b=bgnbd.b,
             log_likelihood=bgnbd.log_likelihood,
             customers_used=bgnbd.n_customers,
-            customers_excluded=0,
+            customers_excluded=len(summary) - bgnbd.n_customers,
         )
     ]
     spend_fit = None

@@ -251,15 +251,29 @@ def _rule(candidates, passing, failures, config) -> tuple[int, str]:
         chosen = passing[0]
         why = f": {failed(three_up)}" if three_up else " in the configured range"
         return chosen.k, (f"k=2 ({figures(chosen)}), since no k >= 3 passes{why}")
-    targetable = [c for c in candidates if c.is_targetable(config)] or list(candidates)
+    # On a few dozen customers the larger k cannot be split into halves big enough to measure
+    # their stability, and silhouettes grow as segments shrink to one or two customers: a k
+    # whose stability is unknown is no candidate for "the most stable".
+    measured = [c for c in candidates if np.isfinite(c.stability_figure(config))]
+    if not measured:
+        chosen = min(candidates, key=lambda c: c.k)
+        return chosen.k, (
+            f"too few customers to measure stability: prediction strength could not be "
+            f"computed for any k; k={chosen.k}, the fewest segments"
+        )
+    targetable = [c for c in measured if c.is_targetable(config)] or measured
     distinct = [c for c in targetable if c.has_structure(config.silhouette_tolerance)]
     pool = distinct or targetable
-    chosen = max(
-        pool, key=lambda c: (round(float(np.nan_to_num(c.stability_figure(config))), 3), -c.k)
+    chosen = max(pool, key=lambda c: (round(float(c.stability_figure(config)), 3), -c.k))
+    unmeasured = sorted({c.k for c in candidates} - {c.k for c in measured})
+    among = (
+        f"whose stability could be measured (not k={', '.join(map(str, unmeasured))}) "
+        if unmeasured
+        else ""
     )
     if not distinct:
         return chosen.k, (
-            f"no cluster structure: no k beats a single population's silhouette by "
+            f"no cluster structure: no k {among}beats a single population's silhouette by "
             f"{config.silhouette_tolerance}; k={chosen.k} is the most stable (prediction "
             f"strength {strength(chosen)}), so treat segments as tiers of one "
             f"population"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from customer_segmentation.predicted_value.fit import PredictionSettings
 from customer_segmentation.predicted_value.fit_table import fit_predicted_value
+from customer_segmentation.predicted_value.settings import PredictionSettings
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES as SEGMENTATION_TYPES
@@ -178,11 +178,7 @@ def fit_segments_distributed(spark, features_table, settings, vocabulary, previo
 
 def fit_clv(spark, manifest: Manifest) -> pd.DataFrame:
     meta = manifest.python_model("int_clv_fit")["config"]["meta"]
-    settings = PredictionSettings(
-        time_unit_days=float(meta["clv_time_unit_days"]),
-        horizon_days=float(meta["clv_horizon_days"]),
-        discount_rate=float(meta["clv_discount_rate"]),
-    )
+    settings = PredictionSettings.from_meta(meta.get)
     summaries = to_pandas(spark.table(manifest.relation("int_clv_calibration_summaries")))
     training = to_pandas(spark.table(manifest.relation("int_clv_training_windows")))
     return fit_predicted_value(summaries, settings, training)

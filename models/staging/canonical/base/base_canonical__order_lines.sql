@@ -60,6 +60,7 @@
         channel_aliases.channel,
         case
             when parsed_rows.currency_code = '{{ reporting_currency }}' then cast(1 as decimal(18, 4))
+            when unconverted_currency.currency_code is not null then cast(1 as decimal(18, 4))
             else coalesce(exchange_rate_days.rate_to_reporting, latest_exchange_rates.rate_to_reporting)
         end as exchange_rate,
         coalesce(conflicting_orders.customer_count, 1) as customer_count
@@ -74,6 +75,8 @@
     left join latest_exchange_rates
         on parsed_rows.currency_code = latest_exchange_rates.currency_code
         and cast(parsed_rows.ordered_at as date) >= latest_exchange_rates.rate_date
+    left join unconverted_currency
+        on parsed_rows.currency_code = unconverted_currency.currency_code
     left join conflicting_orders
         on parsed_rows.order_id = conflicting_orders.order_id
 {%- endset -%}
@@ -125,6 +128,38 @@ latest_exchange_rates as (
         rate_to_reporting
     from exchange_rates_valid_until
     where next_rate_date is null
+),
+
+line_currency_codes as (
+    {#- The contract asks for exchange rates only when order lines hold more than one currency.
+        One more read of the file, of its currency column only. -#}
+    select coalesce(upper({{ clean_text('raw_currency') }}), '{{ reporting_currency }}') as currency_code
+    from {{ raw_rows('order_lines', raw_columns) }}
+),
+
+line_currencies as (
+    select
+        count(distinct currency_code) as currency_count,
+        min(currency_code) as currency_code
+    from line_currency_codes
+    where {{ full_match('currency_code', '[A-Z]{3}') }}
+),
+
+rated_currencies as (
+    select distinct currency_code
+    from exchange_rates
+),
+
+unconverted_currency as (
+    {#- Lines all in one currency that has no rate stay in it (rate 1): the amounts are then in
+        that currency, not reporting_currency (docs/raw-contract.md). -#}
+    select line_currencies.currency_code
+    from line_currencies
+    left join rated_currencies
+        on line_currencies.currency_code = rated_currencies.currency_code
+    where
+        line_currencies.currency_count = 1
+        and rated_currencies.currency_code is null
 ),
 
 ---------- every distinct row, once, and those whose key another raw row also holds
