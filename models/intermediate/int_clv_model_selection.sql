@@ -3,7 +3,8 @@
     the clv_selection_holdout_days after it held out), so the holdout that clv_model_evaluation
     reports never took part. The learned model replaces BG/NBD only if, for purchase days and
     for spend alike, it ranks customers better (Spearman) and its mean absolute error and decile
-    calibration error are no worse; otherwise BG/NBD stands. One row per candidate. -#}
+    calibration error are no worse; otherwise BG/NBD stands, unless it could not be fitted for
+    production, where a fitted learned model stands in. One row per candidate. -#}
 with
 
 holdout_predictions as (
@@ -35,7 +36,8 @@ candidates as (
         model_name,
         max(case when fit_purpose = 'selection' then fit_status end) as selection_fit_status,
         max(case when fit_purpose = 'selection' then status_reason end) as selection_fit_reason,
-        max(case when fit_purpose = 'production' then fit_status end) as production_fit_status
+        max(case when fit_purpose = 'production' then fit_status end) as production_fit_status,
+        max(case when fit_purpose = 'production' then status_reason end) as production_fit_reason
     from fit_parameters
     where model_name in ('bg_nbd', 'gradient_boosting')
     group by model_name
@@ -47,6 +49,7 @@ scored as (
         candidates.selection_fit_status,
         candidates.selection_fit_reason,
         candidates.production_fit_status,
+        candidates.production_fit_reason,
         purchase_scores.customer_count,
         purchase_scores.calibration_end_date,
         purchase_scores.rank_correlation as purchase_rank_correlation,
@@ -87,6 +90,8 @@ compared as (
         learned.customer_count is not null as learned_predicted,
         bg_nbd.customer_count is not null as bg_nbd_predicted,
         learned.production_fit_status = 'fitted' as learned_in_production,
+        bg_nbd.production_fit_status = 'fitted' as bg_nbd_in_production,
+        bg_nbd.production_fit_reason as bg_nbd_production_fit_reason,
         learned.selection_fit_reason as learned_fit_reason,
         {%- for measure in ['purchase_rank_correlation', 'mean_absolute_error',
             'decile_calibration_error', 'spend_rank_correlation',
@@ -106,13 +111,17 @@ compared as (
 decided as (
     select
         *,
+        {#- Where BG/NBD could not be fitted for production it has nothing to publish: a fitted
+            learned model then stands in without the comparison, rather than no prediction. -#}
         coalesce(
             learned_predicted and bg_nbd_predicted and learned_in_production
             and ranks_purchases_better and purchase_error_no_worse
             and purchase_calibration_no_worse and ranks_spend_better
             and spend_error_no_worse and spend_calibration_no_worse,
             false
-        ) as is_learned_published
+        )
+        or coalesce(learned_in_production and not bg_nbd_in_production, false)
+            as is_learned_published
     from compared
 ),
 
@@ -120,6 +129,11 @@ explained as (
     select
         is_learned_published,
         case
+            when is_learned_published and not bg_nbd_in_production
+                then
+                    'gradient boosting is published without a comparison: BG/NBD could not be '
+                    || 'fitted for production (' || coalesce(bg_nbd_production_fit_reason, 'no fit')
+                    || '), so it has no prediction to publish'
             when not learned_predicted
                 then
                     'BG/NBD stands: the learned model made no predictions on the selection '

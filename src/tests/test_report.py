@@ -117,6 +117,29 @@ def test_predicted_value_is_compared_with_the_repeat_count_on_a_plain_date(demo_
     assert re.search(r"rank correlation with what they bought 0\.\d\d for the model, ", section)
 
 
+def test_predicted_value_section_describes_the_published_model(demo_build, demo_outputs, tmp_path):
+    # As if the learned model had won the selection (or BG/NBD could not be fitted): the
+    # section scores what customer_predicted_value publishes, not BG/NBD.
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_build.db_path, db_path)
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(
+            "update clv_model_parameters set is_production_model ="
+            " (model_name = 'gradient_boosting') where fit_purpose = 'production'"
+        )
+        [(error,)] = connection.execute(
+            "select mean_absolute_error from clv_model_evaluation"
+            " where model_name = 'gradient_boosting' and predicted_decile is null"
+        ).fetchall()
+    _, md_path = render_report(db_path, demo_outputs.figures_dir, tmp_path / "out")
+    markdown = md_path.read_text(encoding="utf-8")
+    section = markdown.split("## Predicted value", 1)[1].split("\n## ", 1)[0]
+    assert "The purchase model (the learned model, gradient boosting) was refitted" in section
+    assert f"mean absolute error {error:.2f} purchases per customer" in section
+    assert "Spend (the learned model's spend) against" in section
+    assert "the learned model (gradient boosting), chosen on a window" in section
+
+
 def test_campaign_section_says_none_is_planned_when_the_seed_is_empty(demo_outputs):
     markdown = demo_outputs.markdown_path.read_text(encoding="utf-8")
     section = markdown.split("## Campaigns and their lift", 1)[1].split("\n## ", 1)[0]

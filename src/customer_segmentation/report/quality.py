@@ -214,25 +214,36 @@ def _overall_scores(warehouse: Warehouse, table: str, columns: list[str]) -> dic
     return {row["model_name"]: row for row in rows}
 
 
+# How the report names the published model's purchase and spend predictions.
+MODEL_LABELS = {"bg_nbd": "BG/NBD", "gradient_boosting": "the learned model, gradient boosting"}
+SPEND_LABELS = {
+    "bg_nbd": "BG/NBD's purchases times Gamma-Gamma's spend per purchase",
+    "gradient_boosting": "the learned model's spend",
+}
+
+
 def _clv(warehouse: Warehouse) -> dict[str, Any]:
-    """The production model's holdout scores (`mean_absolute_error` None when it made no
+    """The published model's holdout scores (`mean_absolute_error` None when it made no
     predictions), with the past-repeat-count baseline's under `baseline` and the spend test
-    under `spend`."""
+    under `spend`. BG/NBD where the warehouse does not say which model it publishes."""
     columns = ["model_name", "predicted_decile", "mean_absolute_error", "purchase_correlation"]
     columns += ["purchase_rank_correlation", "top_decile_purchase_share"]
     columns += ["decile_calibration_error", "customer_count", "holdout_days"]
     columns += ["calibration_end_date", "purchase_interval_coverage"]
     models = _overall_scores(warehouse, "clv_model_evaluation", columns)
+    selection = published_model(warehouse)
+    name = selection["model_name"] if selection else "bg_nbd"
     return {
-        **models.get("bg_nbd", {"mean_absolute_error": None}),
+        **models.get(name, {"mean_absolute_error": None}),
+        "model_label": MODEL_LABELS.get(name, name),
         "baseline": models.get("past_repeat_count"),
-        "spend": _clv_spend(warehouse),
-        "selection": published_model(warehouse),
+        "spend": _clv_spend(warehouse, name),
+        "selection": selection,
     }
 
 
-def _clv_spend(warehouse: Warehouse) -> dict[str, Any] | None:
-    """The spend test's overall rows: BG/NBD x Gamma-Gamma under `model` and the past repeat
+def _clv_spend(warehouse: Warehouse, name: str) -> dict[str, Any] | None:
+    """The spend test's overall rows: the published model's under `model` and the past repeat
     spend under `baseline`; None unless both were scored."""
     columns = ["model_name", "predicted_decile", "mean_absolute_error_amount"]
     columns += ["spend_rank_correlation", "top_decile_spend_share", "decile_calibration_error"]
@@ -241,6 +252,7 @@ def _clv_spend(warehouse: Warehouse) -> dict[str, Any] | None:
         models = _overall_scores(warehouse, "clv_spend_evaluation", columns)
     except NoData:
         return None
-    if "bg_nbd" not in models or "past_repeat_spend" not in models:
+    if name not in models or "past_repeat_spend" not in models:
         return None
-    return {"model": models["bg_nbd"], "baseline": models["past_repeat_spend"]}
+    label = SPEND_LABELS.get(name, name)
+    return {"model": models[name], "baseline": models["past_repeat_spend"], "label": label}
