@@ -214,11 +214,19 @@ def _overall_scores(warehouse: Warehouse, table: str, columns: list[str]) -> dic
     return {row["model_name"]: row for row in rows}
 
 
-# How the report names the published model's purchase and spend predictions.
-MODEL_LABELS = {"bg_nbd": "BG/NBD", "gradient_boosting": "the learned model, gradient boosting"}
-SPEND_LABELS = {
-    "bg_nbd": "BG/NBD's purchases times Gamma-Gamma's spend per purchase",
-    "gradient_boosting": "the learned model's spend",
+# How the report names each model that customer_predicted_value can publish: as the published
+# model, as the purchase model tested on the holdout, and as the spend prediction.
+MODEL_WORDING = {
+    "bg_nbd": {
+        "published": "BG/NBD with Gamma-Gamma",
+        "purchases": "BG/NBD",
+        "spend": "BG/NBD's purchases times Gamma-Gamma's spend per purchase",
+    },
+    "gradient_boosting": {
+        "published": "the learned model (gradient boosting)",
+        "purchases": "the learned model, gradient boosting",
+        "spend": "the learned model's spend",
+    },
 }
 
 
@@ -233,18 +241,19 @@ def _clv(warehouse: Warehouse) -> dict[str, Any]:
     models = _overall_scores(warehouse, "clv_model_evaluation", columns)
     selection = published_model(warehouse)
     name = selection["model_name"] if selection else "bg_nbd"
+    wording = MODEL_WORDING[name]
     return {
         **models.get(name, {"mean_absolute_error": None}),
-        "model_label": MODEL_LABELS.get(name, name),
+        "model_label": wording["purchases"],
         "baseline": models.get("past_repeat_count"),
-        "spend": _clv_spend(warehouse, name),
-        "selection": selection,
+        "spend": _clv_spend(warehouse, name, wording["spend"]),
+        "selection": selection and {**selection, "label": wording["published"]},
     }
 
 
-def _clv_spend(warehouse: Warehouse, name: str) -> dict[str, Any] | None:
-    """The spend test's overall rows: the published model's under `model` and the past repeat
-    spend under `baseline`; None unless both were scored."""
+def _clv_spend(warehouse: Warehouse, name: str, label: str) -> dict[str, Any] | None:
+    """The spend test's overall rows: the published model's (`name`, called `label`) under
+    `model` and the past repeat spend under `baseline`; None unless both were scored."""
     columns = ["model_name", "predicted_decile", "mean_absolute_error_amount"]
     columns += ["spend_rank_correlation", "top_decile_spend_share", "decile_calibration_error"]
     columns += ["actual_spend_mean_amount"]
@@ -254,5 +263,4 @@ def _clv_spend(warehouse: Warehouse, name: str) -> dict[str, Any] | None:
         return None
     if name not in models or "past_repeat_spend" not in models:
         return None
-    label = SPEND_LABELS.get(name, name)
     return {"model": models[name], "baseline": models["past_repeat_spend"], "label": label}

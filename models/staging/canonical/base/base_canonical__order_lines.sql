@@ -1,6 +1,9 @@
 {%- set raw_columns = ['order_id', 'line_number', 'customer_id', 'ordered_at', 'product_id',
     'quantity', 'unit_price', 'currency', 'channel', 'promotion_id'] -%}
 {%- set reporting_currency = var('reporting_currency') | upper -%}
+{#- An empty currency is the reporting currency: the parse and the count of the file's
+    currencies (line_currency_codes) read the raw text alike. -#}
+{%- set currency_code = "coalesce(upper(" ~ clean_text('raw_currency') ~ "), '" ~ reporting_currency ~ "')" -%}
 
 {#- The shape of this model is set by its cost at 1M customers (12M lines, bench/results):
     DuckDB materializes every CTE named twice, and materializing ten million rows spilled
@@ -18,7 +21,7 @@
         {{ clean_text('raw_promotion_id') }} as promotion_id,
 
         ---------- strings
-        coalesce(upper({{ clean_text('raw_currency') }}), '{{ reporting_currency }}') as currency_code,
+        {{ currency_code }} as currency_code,
 
         ---------- numerics
         {{ parse_integer('raw_line_number') }} as line_number,
@@ -59,8 +62,10 @@
 {#- From a parsed row joined to its channel, exchange rate and order customer count. -#}
         channel_aliases.channel,
         case
-            when parsed_rows.currency_code = '{{ reporting_currency }}' then cast(1 as decimal(18, 4))
-            when unconverted_currency.currency_code is not null then cast(1 as decimal(18, 4))
+            when
+                parsed_rows.currency_code = '{{ reporting_currency }}'
+                or unconverted_currency.currency_code is not null
+                then cast(1 as decimal(18, 4))
             else coalesce(exchange_rate_days.rate_to_reporting, latest_exchange_rates.rate_to_reporting)
         end as exchange_rate,
         coalesce(conflicting_orders.customer_count, 1) as customer_count
@@ -133,7 +138,7 @@ latest_exchange_rates as (
 line_currency_codes as (
     {#- The contract asks for exchange rates only when order lines hold more than one currency.
         One more read of the file, of its currency column only. -#}
-    select coalesce(upper({{ clean_text('raw_currency') }}), '{{ reporting_currency }}') as currency_code
+    select {{ currency_code }} as currency_code
     from {{ raw_rows('order_lines', raw_columns) }}
 ),
 
