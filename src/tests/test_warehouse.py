@@ -86,7 +86,7 @@ def test_raw_rows_reconcile_with_clean_rejected_and_duplicates(edge_build):
         assert raw == _data_lines(EDGE_CASES / source_file), source_file
         assert raw == clean + rejected + duplicates, source_file
     by_file = {r[0]: r[1:] for r in rows}
-    assert by_file["order_lines.csv"] == (26, 9, 16, 1)
+    assert by_file["order_lines.csv"] == (27, 10, 16, 1)
     assert by_file["customers.csv"] == (9, 6, 2, 1)
 
 
@@ -100,6 +100,12 @@ def test_a_file_that_loses_many_rows_to_quarantine_is_warned_about(edge_build):
     )
     assert heavy > 0
     assert f"WARN {heavy} assert_no_raw_file_loses_many_of_its_rows" in edge_build.result.stdout
+
+
+def test_an_order_day_cut_off_from_the_rest_by_years_is_warned_about(edge_build):
+    # A guest line dated 1970-01-01, 53 years before the other orders: valid, but it would
+    # stretch the history by decades, so the build warns and says where.
+    assert "WARN 1 assert_no_year_passes_without_an_order" in edge_build.result.stdout
 
 
 def test_staging_standardises_codes_converts_money_and_times(edge_build):
