@@ -294,8 +294,11 @@
             {%- endif -%}
         {%- elif undecodable_line is not none -%}
             {%- do problems.append(meta['raw_file'] ~ ': not valid ' ~ raw_encoding() ~ ' (first at line '
-                ~ undecodable_line ~ "); set the var raw_encoding to the file's encoding, e.g. --vars"
-                ~ " '{raw_encoding: latin-1}' or make build RAW_ENCODING=latin-1") -%}
+                ~ undecodable_line ~ "). The var raw_encoding sets the encoding of every file of"
+                ~ " the folder: if they all share this file's, set it, e.g. --vars"
+                ~ " '{raw_encoding: latin-1}' or make build RAW_ENCODING=latin-1; if only some do,"
+                ~ " convert those to UTF-8 (iconv -f latin1 -t utf-8), since reading UTF-8 files as"
+                ~ " latin-1 garbles their non-ASCII text without an error") -%}
         {%- else -%}
             {%- set reader = raw_source(node.name, source_name) -%}
             {%- set header = raw_file_header(path, raw_file_delimiter(node)) -%}

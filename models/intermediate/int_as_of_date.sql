@@ -15,7 +15,9 @@ customer_summaries as (
 ),
 
 last_order as (
-    select max(ordered_at) as last_ordered_at
+    select
+        min(ordered_at) as first_ordered_at,
+        max(ordered_at) as last_ordered_at
     from order_lines
 ),
 
@@ -26,6 +28,7 @@ last_measurement as (
 
 last_day as (
     select
+        last_order.first_ordered_at,
         last_order.last_ordered_at,
         last_measurement.last_measured_on_date,
         {# greatest() skips nulls: each format fills one of the two. #}
@@ -35,7 +38,25 @@ last_day as (
     cross join last_measurement
 ),
 
-{%- if not as_of_date_var %}
+{%- if as_of_date_var %}
+
+checked_last_day as (
+    {#- A date on or before the first order leaves no history: every segment table would be
+        empty and the build would fail on tests that do not name the date. -#}
+    select *
+    from last_day
+    where
+        case
+            when first_ordered_at >= cast('{{ as_of_date_var }}' as date)
+                then {{ fail_query(
+                    "'The var as_of_date (" ~ as_of_date_var ~ ") is on or before the first order"
+                    ~ " line that passed staging (' || cast(first_ordered_at as "
+                    ~ dbt.type_string() ~ ") || '), so no history comes before it. Set a later"
+                    ~ " as_of_date, or leave it unset to take the day after the last order.'") }}
+            else true
+        end
+),
+{%- else %}
 
 checked_last_day as (
     {#- Without the var the date comes from the data: with no clean line there is none, and every
@@ -67,7 +88,7 @@ final as (
         {%- endif %}
         last_ordered_at,
         last_measured_on_date
-    from {% if as_of_date_var %}last_day{% else %}checked_last_day{% endif %}
+    from checked_last_day
 )
 
 select * from final

@@ -39,7 +39,7 @@ unioned as (
 
 final as (
     select
-        customer_id || '|' || category as customer_category_id,
+        {{ key_part('customer_id') }} || '|' || category as customer_category_id,
         customer_id,
         category,
         spend_amount

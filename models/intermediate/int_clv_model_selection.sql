@@ -102,7 +102,10 @@ compared as (
         cast(
             coalesce(learned.calibration_end_date, bg_nbd.calibration_end_date)
             as {{ dbt.type_string() }}
-        ) as selection_calibration_end
+        ) as selection_calibration_end,
+        cast(
+            coalesce(bg_nbd.customer_count, learned.customer_count) as {{ dbt.type_string() }}
+        ) as selection_customer_count
     from scored as learned
     cross join scored as bg_nbd
     where learned.model_name = 'gradient_boosting' and bg_nbd.model_name = 'bg_nbd'
@@ -152,8 +155,9 @@ explained as (
                     else 'BG/NBD stands: '
                 end
                 || 'on the selection window (history before ' || selection_calibration_end
-                || ', the next {{ var("clv_selection_holdout_days") }} days held out), gradient '
-                || 'boosting against BG/NBD: purchases Spearman ' || learned_purchase_rank_correlation
+                || ', the next {{ var("clv_selection_holdout_days") }} days held out; '
+                || selection_customer_count || ' customers), gradient boosting against BG/NBD: '
+                || 'purchases Spearman ' || learned_purchase_rank_correlation
                 || ' vs ' || bg_nbd_purchase_rank_correlation
                 || ', MAE ' || learned_mean_absolute_error || ' vs ' || bg_nbd_mean_absolute_error
                 || ', decile calibration error ' || learned_decile_calibration_error

@@ -38,24 +38,9 @@ calibration_ends as (
     {%- endfor %}
 ),
 
-customers_ranked as (
-    select
-        customer_id,
-        row_number() over (order by customer_id) as customer_rank,
-        count(*) over () as customer_count
-    from (select distinct customer_id from purchase_days) as buyers
-),
-
 sampled_customers as (
-    {#- Every n-th customer in id order, up to clv_training_customers: the same sample on
-        every engine and in every build of the same data. -#}
-    select customer_id
-    from customers_ranked
-    where
-        mod(
-            customer_rank - 1,
-            cast(ceil(customer_count / cast({{ positive_var('clv_training_customers') }} as double)) as integer)
-        ) = 0
+    {#- Every n-th customer in id order, up to clv_training_customers. -#}
+    {{ every_nth_customer('purchase_days', positive_var('clv_training_customers')) }}
 ),
 
 sampled_purchase_days as (

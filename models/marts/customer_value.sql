@@ -48,10 +48,15 @@ valued as (
         ) as returned_amount,
         cast(coalesce(purchases.monetary_amount, 0) as decimal(18, 2)) as lifetime_revenue_amount,
         cast(margins_aggregated.known_gross_margin_amount as decimal(18, 2)) as gross_margin_amount,
+        {#- Rates of revenue only where it is positive: returns can make a customer's net
+            revenue negative, and a negative margin over it read as a healthy positive rate. #}
         cast(margins_aggregated.known_gross_margin_amount as double)
-        / nullif(margins_aggregated.known_cost_revenue_amount, 0) as gross_margin_rate,
+        / case
+            when margins_aggregated.known_cost_revenue_amount > 0
+                then margins_aggregated.known_cost_revenue_amount
+        end as gross_margin_rate,
         cast(margins_aggregated.known_cost_revenue_amount as double)
-        / nullif(purchases.monetary_amount, 0) as cost_known_revenue_share,
+        / case when purchases.monetary_amount > 0 then purchases.monetary_amount end as cost_known_revenue_share,
         {#- Divided as doubles, as DuckDB divides decimals, and rounded as DuckDB rounds a double,
             so both engines give the same cents. #}
         {{ decimal_from_double(

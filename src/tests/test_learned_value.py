@@ -86,6 +86,29 @@ def test_the_fit_learns_the_rate_and_depends_on_its_input_alone(monkeypatch):
     np.testing.assert_allclose(doubled, 2 * purchases)
 
 
+def test_examples_are_weighted_by_exposure_only_where_it_varies(monkeypatch):
+    """Equal windows need no weights (the weighted binning was most of the fit's time at a
+    million customers); windows of different lengths weigh each rate by its exposure."""
+    weights_seen = []
+    fit = learned.HistGradientBoostingRegressor.fit
+
+    def recording_fit(self, x, y, sample_weight=None):
+        weights_seen.append(sample_weight)
+        return fit(self, x, y, sample_weight=sample_weight)
+
+    monkeypatch.setattr(learned.HistGradientBoostingRegressor, "fit", recording_fit)
+    training = _training(600)
+    learned.fit_learned(training)
+    assert weights_seen == [None, None]
+    weights_seen.clear()
+    training.loc[training.index % 2 == 0, "holdout_time_units"] = 2 * WINDOW_UNITS
+    learned.fit_learned(training)
+    ordered = training.sort_values(["calibration_end_date", "customer_id"], kind="mergesort")
+    for weights in weights_seen:
+        np.testing.assert_array_equal(weights, ordered["holdout_time_units"].to_numpy(float))
+    assert len(weights_seen) == 2
+
+
 def test_too_short_a_history_is_said_not_fitted():
     fit = learned.fit_learned(_training(100, windows=2))
     assert fit.status == "insufficient_data" and not fit.fitted

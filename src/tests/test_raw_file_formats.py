@@ -149,9 +149,10 @@ def test_folder_that_cannot_be_read_stops_naming_each_file(tmp_path):
     )
     build = build_warehouse(raw_dir, tmp_path / "build")
     for message in (
-        "customers.csv: not valid utf-8 (first at line 3); set the var raw_encoding to the"
-        " file's encoding, e.g. --vars '{raw_encoding: latin-1}' or make build"
-        " RAW_ENCODING=latin-1",
+        "customers.csv: not valid utf-8 (first at line 3). The var raw_encoding sets the"
+        " encoding of every file of the folder: if they all share this file's, set it, e.g."
+        " --vars '{raw_encoding: latin-1}' or make build RAW_ENCODING=latin-1; if only some"
+        " do, convert those to UTF-8",
         "order_lines.csv: wrong header, missing column(s) order_id, line_number",
         "the header has order_id;line_number;customer_id",
         "products.csv: no row could be parsed as CSV (2 line(s) after the header",

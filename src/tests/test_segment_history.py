@@ -135,13 +135,19 @@ def test_assign_mode_without_a_stored_fit_stops_and_says_why(demo_build, tmp_pat
 
     db_path = tmp_path / "warehouse.duckdb"
     shutil.copy(demo_build.db_path, db_path)
+    # The day after the first order: history to segment (int_as_of_date stops on a date with
+    # none), but before the demo build's own run, the only one stored.
+    [(day_after_first_order,)] = demo_build.query(
+        "select cast(cast(min(ordered_at) as date) + interval 1 day as date)::varchar"
+        " from main_staging.stg_canonical__order_lines"
+    )
     result = run_dbt(
         ["run", "--select", "int_as_of_date", "int_reference_centroids"]
         + ["int_centroid_assignment", "int_segment_assignment"],
         raw_dir=demo_build.raw_dir,
         db_path=db_path,
         target_dir=tmp_path / "target",
-        extra_vars={"segment_mode": "assign", "as_of_date": "2001-01-01"},
+        extra_vars={"segment_mode": "assign", "as_of_date": day_after_first_order},
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-3000:]

@@ -150,7 +150,7 @@ def test_folder_that_cannot_be_read_stops_naming_each_file_on_spark(latin1_raw, 
     assert done.returncode != 0
     assert "Traceback" not in done.stdout + done.stderr
     for message in (
-        "customers.csv: not valid utf-8 (first at line 4); set the var raw_encoding",
+        "customers.csv: not valid utf-8 (first at line 4). The var raw_encoding sets",
         "order_lines.csv: wrong header, missing column(s) order_id, line_number",
         "products.csv: no row could be parsed as CSV (2 line(s) after the header",
     ):

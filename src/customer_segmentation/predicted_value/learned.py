@@ -81,11 +81,15 @@ def fit_learned(training: pd.DataFrame) -> LearnedFit:
     x = features(training)
     # Returns beyond purchases in a window count as no spend: a Poisson rate cannot be negative.
     spend = np.clip(training["holdout_net_amount"].to_numpy(float), 0.0, None)
+    # Rates are weighted by exposure. Every window's label period has the same length, so the
+    # weights are equal and leaving them out fits the same trees, up to where the bin edges fall
+    # (the weighted quantiles): the binning was 3 of the 4.8 s the six fits took at a million.
+    weights = exposure if np.ptp(exposure) > 0 else None
     models = []
     with threadpool_limits(limits=THREADS, user_api="openmp"):
         for label in (purchases, spend):
             model = HistGradientBoostingRegressor(**SETTINGS)
-            model.fit(x, label / exposure, sample_weight=exposure)
+            model.fit(x, label / exposure, sample_weight=weights)
             models.append(model)
     reason = (
         f"fitted on {examples} examples from {training['calibration_end_date'].nunique()} "

@@ -111,7 +111,7 @@ numbered as (
 
 final as (
     select
-        order_id || '-' || cast(line_number as {{ dbt.type_string() }}) as order_line_id,
+        order_id || '|' || cast(line_number as {{ dbt.type_string() }}) as order_line_id,
         order_id,
         line_number,
         customer_id,
