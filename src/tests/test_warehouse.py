@@ -108,6 +108,28 @@ def test_an_order_day_cut_off_from_the_rest_by_years_is_warned_about(edge_build)
     assert "WARN 1 assert_no_year_passes_without_an_order" in edge_build.result.stdout
 
 
+def test_an_as_of_date_years_after_the_last_order_is_warned_about(edge_build, tmp_path):
+    # Segment names rank customers against each other: years after the data, the most recent
+    # buyers would still be Champions. The data's own date (the edge build) does not warn.
+    assert "PASS assert_as_of_date_is_within_a_year_of_the_last_order" in (edge_build.result.stdout)
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(edge_build.db_path, db_path)
+    result = run_dbt(
+        [
+            "build",
+            "--select",
+            "int_as_of_date",
+            "assert_as_of_date_is_within_a_year_of_the_last_order",
+        ],
+        raw_dir=edge_build.raw_dir,
+        db_path=db_path,
+        target_dir=tmp_path / "target",
+        extra_vars={"as_of_date": "2026-01-01"},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "WARN 1 assert_as_of_date_is_within_a_year_of_the_last_order" in result.stdout
+
+
 def test_staging_standardises_codes_converts_money_and_times(edge_build):
     lines = dict(
         (row[0], row[1:])
