@@ -1,6 +1,7 @@
 """Which dbt node holds the build's peak memory: `dbt build` into a fresh DuckDB file, as
-`make bench` runs it, with the process's RSS sampled every 0.2 s and matched to each node's run
-time (run_results.json). Prints the nodes with the highest RSS while they ran.
+`make bench` runs it but with one dbt thread, so that one node runs at a time, with the
+process's RSS sampled every 0.2 s and matched to each node's run time (run_results.json).
+Prints the nodes with the highest RSS while they ran.
 
     .venv/bin/python bench/node_rss.py --raw-dir data/bench/customers_1000000 --work-dir /tmp/rss
 
@@ -41,7 +42,7 @@ def sampled_build(raw_dir: Path, work_dir: Path) -> tuple[int, list[tuple[float,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     dbt = Path(sys.executable).parent / "dbt"
-    command = [str(dbt), "build", "--vars", json.dumps({"raw_dir": str(raw_dir)})]
+    command = [str(dbt), "build", "--threads", "1", "--vars", json.dumps({"raw_dir": str(raw_dir)})]
     samples = []
     with open(work_dir / "dbt_build.log", "w") as log:
         process = subprocess.Popen(

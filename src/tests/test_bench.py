@@ -22,8 +22,8 @@ from customer_segmentation.bench.results import (
 from customer_segmentation.bench.steps import (
     SizeRun,
     Step,
+    busy_wall_s,
     measure,
-    rfm_engagement_nodes,
     status_of,
 )
 
@@ -46,39 +46,44 @@ def test_a_failing_step_is_recorded_with_its_exit_code_and_its_output_kept(tmp_p
     assert "the reason" in log_path.read_text()
 
 
-def write_manifest(target_dir, parent_map):
-    target_dir.mkdir(parents=True, exist_ok=True)
-    (target_dir / "manifest.json").write_text(json.dumps({"parent_map": parent_map}))
+def write_run_results(target_dir, nodes):
+    """nodes: (unique_id, start second, end second) of each node's execute step."""
+    day = "2026-12-06T02:00:"
 
+    def timing(name, start, end):
+        return {
+            "name": name,
+            "started_at": f"{day}{start:02d}Z",
+            "completed_at": f"{day}{end:02d}Z",
+        }
 
-def test_rfm_engagement_nodes_are_the_models_upstream_of_the_two_marts(tmp_path):
-    model = "model.customer_segmentation."
-    write_manifest(
-        tmp_path,
+    results = [
         {
-            f"{model}customer_rfm": [f"{model}int_purchases", "seed.customer_segmentation.names"],
-            f"{model}customer_engagement": [f"{model}customers", f"{model}int_web"],
-            f"{model}int_purchases": [f"{model}stg_order_lines"],
-            f"{model}stg_order_lines": [f"{model}base_order_lines"],
-            f"{model}base_order_lines": ["source.customer_segmentation.canonical.order_lines"],
-            f"{model}customers": [],
-            f"{model}int_web": [],
-            f"{model}customer_segments": [f"{model}customer_rfm"],
-        },
+            "unique_id": node,
+            "timing": [timing("compile", start, start), timing("execute", start, end)],
+        }
+        for node, start, end in nodes
+    ]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    (target_dir / "run_results.json").write_text(json.dumps({"results": results}))
+
+
+def test_busy_wall_counts_overlapping_nodes_once_and_leaves_out_tests(tmp_path):
+    model = "model.customer_segmentation."
+    write_run_results(
+        tmp_path,
+        [
+            ("seed.customer_segmentation.names", 0, 1),
+            (f"{model}base_order_lines", 1, 10),
+            (f"{model}base_web_sessions", 2, 6),  # within base_order_lines: counted once
+            (f"{model}int_purchases", 8, 12),  # overlaps its end
+            ("test.customer_segmentation.unique_int_purchases", 12, 30),
+            (f"{model}customer_rfm", 15, 17),  # after a gap the tests filled
+        ],
     )
-    found = rfm_engagement_nodes(tmp_path)
-    assert found == {
-        f"{model}{name}"
-        for name in (
-            "customer_rfm",
-            "customer_engagement",
-            "int_purchases",
-            "stg_order_lines",
-            "base_order_lines",
-            "customers",
-            "int_web",
-        )
-    }
+    assert busy_wall_s(tmp_path) == 14.0  # 0-12 and 15-17
+    assert busy_wall_s(tmp_path, kinds=("test",)) == 18.0
+    assert busy_wall_s(tmp_path, kinds=("snapshot",)) is None
 
 
 def step(name, customers, wall_s, peak=1000.0, status="ok"):

@@ -13,9 +13,10 @@ measures wall time and peak RSS of:
   and rejection rules but no dbt, so the gap between the two floors is the cost of quarantine;
 - `pandas`: `bench/pandas_rfm_engagement.py`, the same figures the notebook way;
 - `dbt_build`: the full `dbt build` (seeds, models, tests) into a fresh DuckDB file;
-- `dbt_rfm_engagement`: the models of that build that compute the same figures (every model
-  upstream of `customer_rfm` and `customer_engagement`, and those two), summed from
-  `run_results.json`, so its peak RSS is the build's;
+- `dbt_rfm_engagement`: the models that compute the same figures (every model upstream of
+  `customer_rfm` and `customer_engagement`, their seeds, and those two), built alone with
+  `dbt build --select` into their own file; its wall time is the time during which one of them
+  was running (`run_results.json`), without dbt's start-up;
 - `clustering`: `dbt run --select int_segmentation_fit` on the built file, k selection included.
 
 Ratios are against the floors of the same size measured in the same run, never against a
