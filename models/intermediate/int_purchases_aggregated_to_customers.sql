@@ -25,8 +25,9 @@ orders_aggregated_to_customers as (
         customer_id,
         min(case when is_purchase then order_date end) as first_purchase_date,
         max(case when is_purchase then order_date end) as last_purchase_date,
-        count(distinct case when is_purchase then order_id end) as order_count,
-        count(distinct case when is_purchase and has_promotion then order_id end) as promotion_order_count,
+        {# One row per order (orders' key is tested unique), so counting rows counts orders. #}
+        count(case when is_purchase then 1 end) as order_count,
+        count(case when is_purchase and has_promotion then 1 end) as promotion_order_count,
         sum(gross_sales_amount) as gross_sales_amount,
         sum(returned_amount) as returned_amount,
         {# Every line counts, returns too, even in an order that is not a purchase. #}
@@ -38,17 +39,27 @@ orders_aggregated_to_customers as (
     group by customer_id
 ),
 
-purchase_orders_by_channel as (
-    {# An order counts under every channel it bought through (in practice one). #}
-    select
+purchase_order_channels as (
+    {# Each order once per channel it bought through (in practice one): counting these rows
+       per channel counts distinct orders without a distinct aggregate per channel. #}
+    select distinct
         customer_id,
-        count(distinct case when channel = 'web' then order_id end) as web_order_count,
-        count(distinct case when channel = 'store' then order_id end) as store_order_count,
-        count(distinct case when channel = 'catalog' then order_id end) as catalog_order_count,
-        count(distinct case when channel = 'app' then order_id end) as app_order_count,
-        count(distinct case when channel = 'phone' then order_id end) as phone_order_count
+        order_id,
+        channel
     from order_lines
     where customer_id is not null and quantity > 0
+),
+
+purchase_orders_by_channel as (
+    {# An order counts under every channel it bought through. #}
+    select
+        customer_id,
+        count(case when channel = 'web' then 1 end) as web_order_count,
+        count(case when channel = 'store' then 1 end) as store_order_count,
+        count(case when channel = 'catalog' then 1 end) as catalog_order_count,
+        count(case when channel = 'app' then 1 end) as app_order_count,
+        count(case when channel = 'phone' then 1 end) as phone_order_count
+    from purchase_order_channels
     group by customer_id
 ),
 
