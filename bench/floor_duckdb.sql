@@ -33,11 +33,11 @@ CREATE OR REPLACE TEMP MACRO parse_decimal(x) AS
 CREATE OR REPLACE TEMP MACRO parse_rate(x) AS
     CASE WHEN regexp_full_match(clean_text(x), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
         THEN try_cast(clean_text(x) AS decimal(18, 10)) END;
--- The unit price in the reporting currency, held with eight decimals; 38 digits for the product,
--- since decimal(18, 4) x decimal(18, 10) keeps only four before the point.
+-- The unit price in the reporting currency, held with eight decimals; the price widened for the
+-- product, since decimal(18, 4) x decimal(18, 10) keeps only four digits before the point.
 CREATE OR REPLACE TEMP MACRO converted_price(price, rate) AS
     CASE WHEN rate = 1 THEN cast(price AS decimal(18, 8))
-        ELSE cast(cast(price AS decimal(38, 4)) * rate AS decimal(18, 8)) END;
+        ELSE cast(cast(price AS decimal(19, 4)) * rate AS decimal(18, 8)) END;
 CREATE OR REPLACE TEMP MACRO parse_date(x) AS
     CASE WHEN regexp_full_match(clean_text(x), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(clean_text(x) AS date) END;
 -- ISO 8601 with an optional offset; without one it is UTC. The usual 'YYYY-MM-DD HH:MM:SS'

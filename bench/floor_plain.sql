@@ -61,7 +61,7 @@ SELECT
     quantity,
     -- The unit price in the reporting currency has eight decimals, as in the warehouse.
     cast(quantity * CASE WHEN exchange_rate = 1 THEN cast(unit_price AS decimal(18, 8))
-        ELSE cast(cast(unit_price AS decimal(38, 4)) * exchange_rate AS decimal(18, 8)) END
+        ELSE cast(cast(unit_price AS decimal(19, 4)) * exchange_rate AS decimal(18, 8)) END
         AS decimal(18, 4)) AS line_amount
 FROM converted;
 
