@@ -26,28 +26,17 @@ purchase_lines as (
     where quantity > 0
 ),
 
-channel_spend as (
-    {# One pass over the lines: the customer totals and the preferred channel both read this. #}
-    select
-        customer_id,
-        channel,
-        sum(line_amount) as spend_amount,
-        sum(case when is_promoted then line_amount else 0 end) as promoted_spend_amount
-    from purchase_lines
-    group by customer_id, channel
-),
-
 customer_spend as (
     select
         customer_id,
-        sum(spend_amount) as gross_spend_amount,
-        sum(promoted_spend_amount) as promoted_spend_amount,
-        sum(case when channel = 'web' then spend_amount else 0 end) as web_spend_amount,
-        sum(case when channel = 'store' then spend_amount else 0 end) as store_spend_amount,
-        sum(case when channel = 'catalog' then spend_amount else 0 end) as catalog_spend_amount,
-        sum(case when channel = 'app' then spend_amount else 0 end) as app_spend_amount,
-        sum(case when channel = 'phone' then spend_amount else 0 end) as phone_spend_amount
-    from channel_spend
+        sum(line_amount) as gross_spend_amount,
+        sum(case when is_promoted then line_amount else 0 end) as promoted_spend_amount,
+        sum(case when channel = 'web' then line_amount else 0 end) as web_spend_amount,
+        sum(case when channel = 'store' then line_amount else 0 end) as store_spend_amount,
+        sum(case when channel = 'catalog' then line_amount else 0 end) as catalog_spend_amount,
+        sum(case when channel = 'app' then line_amount else 0 end) as app_spend_amount,
+        sum(case when channel = 'phone' then line_amount else 0 end) as phone_spend_amount
+    from purchase_lines
     group by customer_id
 ),
 
@@ -75,9 +64,11 @@ top_brands as (
 preferred_channels as (
     select
         customer_id,
-        channel as preferred_channel
-    from channel_spend
-    qualify row_number() over (partition by customer_id order by spend_amount desc, channel asc) = 1
+        channel as preferred_channel,
+        sum(line_amount) as channel_spend_amount
+    from purchase_lines
+    group by customer_id, channel
+    qualify row_number() over (partition by customer_id order by channel_spend_amount desc, channel asc) = 1
 ),
 
 final as (
