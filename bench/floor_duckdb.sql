@@ -30,6 +30,14 @@ CREATE OR REPLACE TEMP MACRO parse_integer(x) AS
 CREATE OR REPLACE TEMP MACRO parse_decimal(x) AS
     CASE WHEN regexp_full_match(clean_text(x), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
         THEN try_cast(clean_text(x) AS decimal(18, 4)) END;
+CREATE OR REPLACE TEMP MACRO parse_rate(x) AS
+    CASE WHEN regexp_full_match(clean_text(x), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
+        THEN try_cast(clean_text(x) AS decimal(18, 10)) END;
+-- The unit price in the reporting currency, held with eight decimals; the price widened for the
+-- product, since decimal(18, 4) x decimal(18, 10) keeps only four digits before the point.
+CREATE OR REPLACE TEMP MACRO converted_price(price, rate) AS
+    CASE WHEN rate = 1 THEN cast(price AS decimal(18, 8))
+        ELSE cast(cast(price AS decimal(19, 4)) * rate AS decimal(18, 8)) END;
 CREATE OR REPLACE TEMP MACRO parse_date(x) AS
     CASE WHEN regexp_full_match(clean_text(x), '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_cast(clean_text(x) AS date) END;
 -- ISO 8601 with an optional offset; without one it is UTC. The usual 'YYYY-MM-DD HH:MM:SS'
@@ -53,13 +61,13 @@ SELECT
     upper(clean_text(currency)) AS currency_code,
     parse_date(rate_date) AS rate_date,
     arg_min(
-        parse_decimal(rate_to_reporting),
+        parse_rate(rate_to_reporting),
         (blank(currency) + blank(rate_date) + blank(rate_to_reporting), currency, rate_date, rate_to_reporting)
     ) AS rate_to_reporting
 FROM read_csv(getvariable('exchange_rates_csv'), all_varchar = true, header = true)
 WHERE regexp_full_match(upper(clean_text(currency)), '[A-Z]{3}')
     AND parse_date(rate_date) IS NOT NULL
-    AND parse_decimal(rate_to_reporting) > 0
+    AND parse_rate(rate_to_reporting) > 0
 GROUP BY ALL;
 
 ---------- order lines: base_canonical__order_lines' rejection rules, then one row per key
@@ -112,7 +120,7 @@ valid AS (
 
 converted AS (
     -- The rate of the order date or the latest before it; a line without one is rejected.
-    SELECT *, cast(1 AS decimal(18, 4)) AS exchange_rate
+    SELECT *, cast(1 AS decimal(18, 10)) AS exchange_rate
     FROM valid
     WHERE currency_code = 'USD'
     UNION ALL BY NAME
@@ -131,7 +139,7 @@ SELECT
             'customer_id': customer_key,
             'ordered_at': ordered_at_value,
             'quantity': quantity_value,
-            'line_amount': cast(quantity_value * (unit_price_value * exchange_rate) AS decimal(18, 4))
+            'line_amount': cast(quantity_value * converted_price(unit_price_value, exchange_rate) AS decimal(18, 4))
         },
         (
             blank(order_id) + blank(line_number) + blank(customer_id) + blank(ordered_at) + blank(product_id)

@@ -27,7 +27,7 @@ FROM read_csv(getvariable('raw_dir') || '/customers.csv', header = true, types =
 CREATE OR REPLACE TEMP TABLE floor_exchange_rates AS
 SELECT DISTINCT upper(currency) AS currency_code, rate_date, rate_to_reporting
 FROM read_csv(getvariable('exchange_rates_csv'), header = true, types = {
-    'currency': 'varchar', 'rate_date': 'date', 'rate_to_reporting': 'decimal(18, 4)'
+    'currency': 'varchar', 'rate_date': 'date', 'rate_to_reporting': 'decimal(18, 10)'
 }, ignore_errors = true);
 
 CREATE OR REPLACE TEMP TABLE floor_order_lines AS
@@ -42,7 +42,7 @@ WITH lines AS (
 ),
 
 converted AS (
-    SELECT *, cast(1 AS decimal(18, 4)) AS exchange_rate
+    SELECT *, cast(1 AS decimal(18, 10)) AS exchange_rate
     FROM lines
     WHERE currency_code = 'USD'
     UNION ALL BY NAME
@@ -59,7 +59,10 @@ SELECT
     customer_id,
     ordered_at,
     quantity,
-    cast(quantity * (unit_price * exchange_rate) AS decimal(18, 4)) AS line_amount
+    -- The unit price in the reporting currency has eight decimals, as in the warehouse.
+    cast(quantity * CASE WHEN exchange_rate = 1 THEN cast(unit_price AS decimal(18, 8))
+        ELSE cast(cast(unit_price AS decimal(19, 4)) * exchange_rate AS decimal(18, 8)) END
+        AS decimal(18, 4)) AS line_amount
 FROM converted;
 
 ---------- as_of_date: the variable, else the day after the last kept order line

@@ -40,6 +40,7 @@ REACTIONS = ["opened", "clicked", "converted", "liked", "shared", "commented"]
 INTEGER = r"[+-]?[0-9]{1,18}"
 DECIMAL = r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)"
 UNITS = 10_000  # money in 1/10,000: decimal(18, 4)
+RATE_UNITS = 10**10  # exchange rates in 1/10^10: decimal(18, 10)
 
 
 def read_raw(raw_dir: Path, file_name: str) -> pd.DataFrame:
@@ -120,9 +121,9 @@ def load_exchange_rates(raw_dir: Path) -> pd.DataFrame:
             format="%Y-%m-%d",
             errors="coerce",
         ),
-        # Few rows: Decimal rounds the six-decimal rates to four exactly as the warehouse does.
+        # Few rows: Decimal rounds the rates to ten decimals exactly as the warehouse does.
         rate_units=[
-            int(Decimal(text).quantize(Decimal("0.0001"), ROUND_HALF_UP) * UNITS)
+            int(Decimal(text).quantize(Decimal("0.0000000001"), ROUND_HALF_UP) * RATE_UNITS)
             if isinstance(text, str) and re.fullmatch(DECIMAL, text)
             else None
             for text in clean_text(raw["rate_to_reporting"])
@@ -178,10 +179,10 @@ def load_order_lines(raw_dir: Path, customers: pd.Index) -> pd.DataFrame:
 
     # The rate of the order date or the latest before it; a line without one is rejected.
     rates = load_exchange_rates(raw_dir).sort_values("rate_date")
-    domestic = lines[lines["currency_code"] == REPORTING_CURRENCY].assign(rate_units=UNITS)
+    domestic = lines[lines["currency_code"] == REPORTING_CURRENCY].assign(rate_units=RATE_UNITS)
     foreign = lines[lines["currency_code"] != REPORTING_CURRENCY]
     if rates.empty:
-        converted = foreign.iloc[0:0].assign(rate_units=UNITS)
+        converted = foreign.iloc[0:0].assign(rate_units=RATE_UNITS)
     else:
         converted = (
             pd.merge_asof(
@@ -199,9 +200,19 @@ def load_order_lines(raw_dir: Path, customers: pd.Index) -> pd.DataFrame:
     lines = pd.concat([domestic, converted], ignore_index=True)
     lines = one_row_per_key(lines, ["order_key", "line_number_value"], raw_columns)
 
-    # quantity x price x rate is exact in 1/10^8; the line amount is rounded to 1/10^4.
-    exact = lines["quantity_value"].astype("int64") * lines["price_units"].astype("int64")
-    exact = exact * lines["rate_units"].astype("int64")
+    # The unit price in the reporting currency is held in 1/10^8, as the warehouse holds it:
+    # price x rate is exact in 1/10^14, so converted lines (few; Python ints, no overflow) are
+    # rounded half up, and a rate of 1 is a shift. The line amount is rounded to 1/10^4.
+    price = lines["price_units"].astype("int64").to_numpy()
+    rate = lines["rate_units"].astype("int64").to_numpy()
+    unit_units = price * (10**8 // UNITS)
+    converted_rows = np.flatnonzero(rate != RATE_UNITS)
+    if converted_rows.size:
+        unit_units[converted_rows] = [
+            (int(p) * int(r) + 10**6 // 2) // 10**6
+            for p, r in zip(price[converted_rows], rate[converted_rows], strict=True)
+        ]
+    exact = lines["quantity_value"].astype("int64") * unit_units
     return pd.DataFrame(
         {
             "order_id": lines["order_key"],

@@ -125,21 +125,21 @@
 {%- endmacro %}
 
 
-{% macro parse_decimal(column_name) -%}
-    {{ return(adapter.dispatch('parse_decimal', 'customer_segmentation')(column_name)) }}
+{% macro parse_decimal(column_name, scale=4) -%}
+    {{ return(adapter.dispatch('parse_decimal', 'customer_segmentation')(column_name, scale)) }}
 {%- endmacro %}
 
-{% macro duckdb__parse_decimal(column_name) -%}
+{% macro duckdb__parse_decimal(column_name, scale=4) -%}
     case
         when regexp_full_match({{ clean_text(column_name) }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)')
-            then try_cast({{ clean_text(column_name) }} as decimal(18, 4))
+            then try_cast({{ clean_text(column_name) }} as decimal(18, {{ scale }}))
     end
 {%- endmacro %}
 
-{% macro spark__parse_decimal(column_name) -%}
+{% macro spark__parse_decimal(column_name, scale=4) -%}
     case
         when {{ clean_text(column_name) }} rlike '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$'
-            then cast({{ clean_text(column_name) }} as decimal(18, 4))
+            then cast({{ clean_text(column_name) }} as decimal(18, {{ scale }}))
     end
 {%- endmacro %}
 

@@ -320,8 +320,9 @@ def test_new_customer_expectation_is_conditional_with_no_history(published_fit):
 def test_conditional_spend_by_hand():
     fit = GammaGammaFit(6.0, 4.0, 15.0, 0.0, 0, 0, True, 0, "")
     spend = conditional_expected_average_spend(fit, [2, 0, 3, 100], [20.0, 0.0, -5.0, 20.0])
-    # p (v + x m) / (p x + q - 1) = 6 * 55 / 15 = 22; outside the fit: p v / (q - 1) = 30.
-    np.testing.assert_allclose(spend[:3], [22.0, 30.0, 30.0])
+    # p (v + x m) / (p x + q - 1) = 6 * 55 / 15 = 22; no repeats: p v / (q - 1) = 30; repeats
+    # with a negative mean count as m = 0: 6 * 15 / 21, below the 30 they were given before.
+    np.testing.assert_allclose(spend[:3], [22.0, 30.0, 90.0 / 21.0])
     assert 20.0 < spend[3] < 20.2  # many purchases: close to the customer's own mean
 
 

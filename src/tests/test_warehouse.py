@@ -40,6 +40,7 @@ EXPECTED_QUARANTINE = {
     ("order_lines.csv", "missing_exchange_rate"): 1,
     ("order_lines.csv", "missing_required_value"): 2,
     ("order_lines.csv", "negative_unit_price"): 1,
+    ("order_lines.csv", "out_of_range"): 1,
     ("order_lines.csv", "unknown_customer"): 1,
     ("order_lines.csv", "unknown_product"): 1,
     ("order_lines.csv", "zero_quantity"): 1,
@@ -86,7 +87,7 @@ def test_raw_rows_reconcile_with_clean_rejected_and_duplicates(edge_build):
         assert raw == _data_lines(EDGE_CASES / source_file), source_file
         assert raw == clean + rejected + duplicates, source_file
     by_file = {r[0]: r[1:] for r in rows}
-    assert by_file["order_lines.csv"] == (27, 10, 16, 1)
+    assert by_file["order_lines.csv"] == (29, 11, 17, 1)
     assert by_file["customers.csv"] == (9, 6, 2, 1)
 
 
@@ -144,6 +145,11 @@ def test_staging_standardises_codes_converts_money_and_times(edge_build):
     assert lines["O3|1"][0] == "store"  # 'In-Store'
     assert lines["O13|1"][1:3] == ("EUR", Decimal("3.3"))  # EUR 3.00 at the 2023-03-15 rate 1.1
     assert lines["O18|1"][:2] == ("catalog", "USD")  # 'catalogue', 'usd'
+    # VND 12,345 at 0.0000412345: rates keep ten decimals (at four, this one was 0 and the
+    # line had no rate); the unit price keeps eight.
+    assert lines["O22|1"][1:3] == ("VND", Decimal("0.50903990"))
+    # 1,000,000 x 1,000,000,000 passes what a line amount holds: quarantined as out_of_range.
+    assert "O23|1" not in lines
     assert "O17|1" in lines and lines["O17|1"][0] == "app"
     # Order "O20-" line 12 and order "O20" line -12 were one key, "O20--12", with a dash.
     assert "O20-|12" in lines and "O20|-12" in lines

@@ -30,8 +30,9 @@ totals as (
 select
     segmentation_runs.as_of_date,
     segmentation_runs.scored_customer_count,
-    totals.segmented_customer_count
+    coalesce(totals.segmented_customer_count, 0) as segmented_customer_count
 from segmentation_runs
 left join totals
     on segmentation_runs.as_of_date = totals.as_of_date
-where totals.segmented_customer_count is distinct from segmentation_runs.scored_customer_count
+{#- A run that scored nobody has no history rows: 0 of 0. #}
+where coalesce(totals.segmented_customer_count, 0) is distinct from segmentation_runs.scored_customer_count

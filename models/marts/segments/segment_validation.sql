@@ -161,7 +161,8 @@ overall_row as (
         'overall' as validation_scope,
         cast(null as integer) as segment_id,
         'All segments' as segment_name,
-        cast(sum(segment_rows.customer_count) as bigint) as customer_count,
+        {# With no scored customer (only guests or returns) there is no segment: 0, not null. #}
+        cast(coalesce(sum(segment_rows.customer_count), 0) as bigint) as customer_count,
         1.0 as customer_share,
         1.0 as revenue_share,
         coalesce(
@@ -207,7 +208,7 @@ overall_row as (
             when not any_value(run.is_assigned)
                 then coalesce(any_value(run.bootstrap_ari_mean) >= any_value(run.min_bootstrap_ari), false)
         end as is_stable,
-        bool_and(segment_rows.is_targetable_size) as is_targetable_size
+        coalesce(bool_and(segment_rows.is_targetable_size), false) as is_targetable_size
     from segment_rows
     inner join segment_figures
         on segment_rows.segment_id = segment_figures.segment_id

@@ -26,7 +26,7 @@ kept as (
         ---------- numerics
         quantity,
         unit_price_original_amount,
-        cast(1 as decimal(18, 4)) as exchange_rate,
+        cast(1 as decimal(18, 10)) as exchange_rate,
         unit_price_original_amount as unit_price_amount,
 
         ---------- booleans

@@ -146,13 +146,16 @@ def conditional_expected_average_spend(
     = (q-1)/(px+q-1) * pv/(q-1) + px/(px+q-1) * m: a weighted average of the population mean
     and the customer's own mean, trusting the customer more the more they bought.
 
-    Customers outside the fit (x = 0 or m <= 0) get the population mean pv/(q-1) (nan when
-    q <= 1, where that mean does not exist).
+    Customers without repeat purchases (x = 0) get the population mean pv/(q-1) (nan when
+    q <= 1, where that mean does not exist). Repeat customers whose own mean is zero or less
+    (free items, returns above purchases) are left out of the fit but not given the population
+    mean, which put them above paying customers: their m counts as 0, the formula's limit from
+    above, so they get the least of anyone with as many purchases.
     """
     x, m = np.broadcast_arrays(
         *(np.asarray(v, dtype=np.float64) for v in (frequency, monetary_value))
     )
     population = fit.p * fit.v / (fit.q - 1.0) if fit.q > 1.0 else math.nan
-    in_fit = (x > 0) & (m > 0)
-    conditional = fit.p * (fit.v + x * m) / (fit.p * x + fit.q - 1.0)
-    return np.where(in_fit, conditional, population)
+    has_repeats = (x > 0) & ~np.isnan(m)
+    conditional = fit.p * (fit.v + x * np.maximum(m, 0.0)) / (fit.p * x + fit.q - 1.0)
+    return np.where(has_repeats, conditional, population)

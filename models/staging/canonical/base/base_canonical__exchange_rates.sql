@@ -22,7 +22,7 @@ parsed as (
         upper({{ clean_text('raw_currency') }}) as currency_code,
 
         ---------- numerics
-        {{ parse_decimal('raw_rate_to_reporting') }} as rate_to_reporting,
+        {{ parse_decimal('raw_rate_to_reporting', scale=10) }} as rate_to_reporting,
 
         ---------- dates
         {{ parse_date('raw_rate_date') }} as rate_date

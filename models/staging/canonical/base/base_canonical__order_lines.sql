@@ -41,6 +41,16 @@
     day's grace for files written in a zone ahead of UTC without an offset. -#}
 {%- set latest_order_at = (run_started_at + modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d %H:%M:%S') -%}
 
+{#- The largest unit price and line amount, in the reporting currency, that the warehouse's
+    decimal(18, 8) unit price and decimal(18, 4) line amount hold (less one, so that rounding in
+    the double-precision check cannot let a larger one through). Larger lines are quarantined:
+    they failed the build in the conversion or in the line amount's cast. -#}
+{%- set amount_out_of_range -%}
+    (abs(cast(unit_price_original_amount as double) * cast(exchange_rate as double)) > 9999999999
+        or abs(cast(quantity as double) * cast(unit_price_original_amount as double)
+            * cast(exchange_rate as double)) > 99999999999999)
+{%- endset -%}
+
 {%- set row_checks = required_value_checks('order_id')
     + required_value_checks('line_number', 'invalid_integer')
     + required_value_checks('ordered_at', 'invalid_timestamp')
@@ -50,6 +60,7 @@
     + [['zero_quantity', 'quantity', 'quantity = 0']]
     + required_value_checks('unit_price', 'invalid_decimal', 'unit_price_original_amount')
     + [['negative_unit_price', 'unit_price', 'unit_price_original_amount < 0']]
+    + [['out_of_range', 'unit_price', amount_out_of_range]]
     + [['invalid_code', 'currency', 'not ' ~ full_match('currency_code', '[A-Z]{3}')]]
     + required_value_checks('channel')
     + [['invalid_code', 'channel', clean_text('raw_channel') ~ ' is not null and channel is null']]
@@ -71,7 +82,7 @@
             when
                 parsed_rows.currency_code = '{{ reporting_currency }}'
                 or unconverted_currency.currency_code is not null
-                then cast(1 as decimal(18, 4))
+                then cast(1 as decimal(18, 10))
             else coalesce(exchange_rate_days.rate_to_reporting, latest_exchange_rates.rate_to_reporting)
         end as exchange_rate,
         coalesce(conflicting_orders.customer_count, 1) as customer_count
@@ -243,7 +254,16 @@ final as (
         quantity,
         unit_price_original_amount,
         exchange_rate,
-        unit_price_original_amount * exchange_rate as unit_price_amount,
+        case
+            {# Quarantined above; computing it would overflow. #}
+            when {{ amount_out_of_range }} then null
+            {# A rate of 1 needs no arithmetic (the wide product costs about 3-5 s per ten
+               million lines). DuckDB types decimal(18, 4) x decimal(18, 10) as 18 digits, only
+               4 before the point, so the price is widened; to 19 digits, not 38, since Spark
+               would round a product past 38 digits to 6 decimals. #}
+            when exchange_rate = 1 then cast(unit_price_original_amount as decimal(18, 8))
+            else cast(cast(unit_price_original_amount as decimal(19, 4)) * exchange_rate as decimal(18, 8))
+        end as unit_price_amount,
         ordered_at,
         {{ issue_summary_columns(raw_columns, ['order_id', 'line_number']) }}
     from keyed
