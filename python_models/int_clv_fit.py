@@ -2,8 +2,11 @@
 BG/NBD with Gamma-Gamma, and the learned model. Inputs come from SQL
 (int_clv_calibration_summaries, int_clv_training_windows); settings are the clv_* vars."""
 
-from customer_segmentation.predicted_value.fit_table import fit_in_duckdb
-from customer_segmentation.predicted_value.settings import PredictionSettings
+from customer_segmentation.import_lock import IMPORT_LOCK
+
+with IMPORT_LOCK:  # the other fit may be importing scikit-learn on the next thread
+    from customer_segmentation.predicted_value.fit_table import fit_in_duckdb
+    from customer_segmentation.predicted_value.settings import PredictionSettings
 
 
 def model(dbt, session):

@@ -3,11 +3,14 @@ again. Settings: meta.segmentation in the YAML beside, and the var segment_count
 carry over from the latest earlier run stored in segmentation_runs / segment_centroids (read
 directly, not through ref(): they are this model's own history, built downstream of it)."""
 
-from customer_segmentation.segmentation.config import SegmentationConfig
-from customer_segmentation.segmentation.fit import fit_segments
-from customer_segmentation.segmentation.fit_table import fit_relation, read_features
-from customer_segmentation.segmentation.matching import read_previous_run
-from customer_segmentation.segmentation.names import NamingVocabulary
+from customer_segmentation.import_lock import IMPORT_LOCK
+
+with IMPORT_LOCK:  # the other fit may be importing scikit-learn on the next thread
+    from customer_segmentation.segmentation.config import SegmentationConfig
+    from customer_segmentation.segmentation.fit import fit_segments
+    from customer_segmentation.segmentation.fit_table import fit_relation, read_features
+    from customer_segmentation.segmentation.matching import read_previous_run
+    from customer_segmentation.segmentation.names import NamingVocabulary
 
 
 def model(dbt, session):
