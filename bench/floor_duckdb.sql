@@ -202,12 +202,16 @@ ranked AS (
 ),
 
 scored AS (
-    -- Rank-based quintiles: tied values share a score; rank 1 (the worst) scores 1.
+    -- Rank-based quintiles: tied values share a score; rank 1 (the worst) scores 1, rank n
+    -- scores 5; when everyone ties (every rank is 1), everyone scores 3.
     SELECT
         *,
-        cast(1 + floor(5.0 * (recency_rank - 1) / customer_count) AS integer) AS recency_score,
-        cast(1 + floor(5.0 * (frequency_rank - 1) / customer_count) AS integer) AS frequency_score,
-        cast(1 + floor(5.0 * (monetary_rank - 1) / customer_count) AS integer) AS monetary_score
+        CASE WHEN max(recency_rank) OVER () = 1 THEN 3 ELSE least(5, cast(
+            1 + floor(5.0 * (recency_rank - 1) / (customer_count - 1)) AS integer)) END AS recency_score,
+        CASE WHEN max(frequency_rank) OVER () = 1 THEN 3 ELSE least(5, cast(
+            1 + floor(5.0 * (frequency_rank - 1) / (customer_count - 1)) AS integer)) END AS frequency_score,
+        CASE WHEN max(monetary_rank) OVER () = 1 THEN 3 ELSE least(5, cast(
+            1 + floor(5.0 * (monetary_rank - 1) / (customer_count - 1)) AS integer)) END AS monetary_score
     FROM ranked
 ),
 

@@ -250,7 +250,8 @@ def customer_rfm(order_lines: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
     rfm["recency_days"] = (as_of - rfm["last_purchase_date"]).dt.days
     rfm["monetary_amount"] = round_units(rfm["net_units"], UNITS // 100) / 100
 
-    # Rank-based quintiles: tied values share a score, rank 1 (the worst) scores 1.
+    # Rank-based quintiles: tied values share a score, rank 1 (the worst) scores 1, rank n
+    # scores 5; when everyone ties, everyone scores 3.
     count = len(rfm)
     for score, column, ascending in [
         ("recency_score", "recency_days", False),
@@ -258,7 +259,10 @@ def customer_rfm(order_lines: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
         ("monetary_score", "net_units", True),
     ]:
         rank = rfm[column].rank(method="min", ascending=ascending)
-        rfm[score] = (1 + np.floor(5.0 * (rank - 1) / count)).astype("int64")
+        if rank.max() == 1:
+            rfm[score] = 3
+        else:
+            rfm[score] = np.minimum(5, 1 + np.floor(5.0 * (rank - 1) / (count - 1))).astype("int64")
 
     names = pd.read_csv(SEEDS_DIR / "rfm_segment_names.csv", dtype={"rfm_code": str})
     rfm = rfm.merge(

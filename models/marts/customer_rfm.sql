@@ -45,13 +45,25 @@ ranked as (
     from scored_customers
 ),
 
+measure_spread as (
+    select
+        min(recency_days) < max(recency_days) as recency_varies,
+        min(order_count) < max(order_count) as frequency_varies,
+        min(monetary_amount) < max(monetary_amount) as monetary_varies
+    from scored_customers
+),
+
 scored as (
     select
-        *,
-        cast(1 + floor(5.0 * (recency_rank - 1) / scored_customer_count) as integer) as recency_score,
-        cast(1 + floor(5.0 * (frequency_rank - 1) / scored_customer_count) as integer) as frequency_score,
-        cast(1 + floor(5.0 * (monetary_rank - 1) / scored_customer_count) as integer) as monetary_score
+        ranked.*,
+        {{ rfm_score('ranked.recency_rank', 'ranked.scored_customer_count', 'measure_spread.recency_varies') }}
+            as recency_score,
+        {{ rfm_score('ranked.frequency_rank', 'ranked.scored_customer_count', 'measure_spread.frequency_varies') }}
+            as frequency_score,
+        {{ rfm_score('ranked.monetary_rank', 'ranked.scored_customer_count', 'measure_spread.monetary_varies') }}
+            as monetary_score
     from ranked
+    cross join measure_spread
 ),
 
 named as (

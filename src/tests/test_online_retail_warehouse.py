@@ -87,10 +87,12 @@ def expected(raw) -> dict:
     n = len(rfm)
 
     def scores(values: pd.Series, ascending: bool) -> pd.Series:
-        # The documented rule: 1 + floor(5 (rank - 1) / n), ties sharing the lowest rank.
-        return (1 + np.floor(5 * (values.rank(method="min", ascending=ascending) - 1) / n)).astype(
-            int
-        )
+        # The documented rule: 1 + floor(5 (rank - 1) / (n - 1)) up to 5, ties sharing the
+        # lowest rank; 3 for everyone when everyone ties.
+        rank = values.rank(method="min", ascending=ascending)
+        if rank.max() == 1:
+            return pd.Series(3, index=values.index)
+        return np.minimum(5, 1 + np.floor(5 * (rank - 1) / (n - 1))).astype(int)
 
     rfm["recency_score"] = scores(rfm["recency_days"], ascending=False)
     rfm["frequency_score"] = scores(rfm["order_count"], ascending=True)
