@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +15,7 @@ from customer_segmentation.segmentation.choose_k import KCandidate, choose_k, kn
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.fit import fit_segments
 from customer_segmentation.segmentation.frames import FIT_COLUMN_TYPES
-from customer_segmentation.segmentation.matching import PreviousRun
+from customer_segmentation.segmentation.matching import PreviousRun, previous_run_from
 from customer_segmentation.segmentation.names import NamingVocabulary
 from customer_segmentation.segmentation.prepare import prepare_features, signed_log1p
 
@@ -445,14 +446,7 @@ def test_matching_follows_the_stored_ids_not_the_monetary_order():
 def test_a_new_segment_gets_a_new_id_and_a_vanished_one_is_reported():
     base = _rfm_blobs(300)
     first = fit_segments(base, _config(), _vocabulary())
-    # The "new customers" population disappears and a far-away one appears instead.
-    changed = base[base["true_blob"] != 2].copy()
-    rng = np.random.default_rng(3)
-    newcomers = pd.DataFrame(
-        np.abs(rng.normal((700, 200, 6), (30, 10, 0.5), size=(300, 3))), columns=list(FEATURES)
-    )
-    newcomers["customer_id"] = [f"N{i:05d}" for i in range(300)]
-    changed = pd.concat([changed, newcomers], ignore_index=True)
+    changed = _newcomers_replace_a_blob(base)
     second = fit_segments(changed, _config(k_max=4), _vocabulary(), previous=_as_previous(first))
     assert second.segments["segment_id"].is_unique
     new = second.segments[second.segments["match_status"] == "new"]
@@ -461,6 +455,80 @@ def test_a_new_segment_gets_a_new_id_and_a_vanished_one_is_reported():
     assert len(second.vanished) >= 1
     assert second.run["vanished_segment_ids"].iloc[0] is not None
     assert second.segments["segment_name"].is_unique
+
+
+def _newcomers_replace_a_blob(base: pd.DataFrame) -> pd.DataFrame:
+    """The "new customers" population leaves and a far-away one arrives: one new segment."""
+    rng = np.random.default_rng(3)
+    newcomers = pd.DataFrame(
+        np.abs(rng.normal((700, 200, 6), (30, 10, 0.5), size=(300, 3))), columns=list(FEATURES)
+    )
+    newcomers["customer_id"] = [f"N{i:05d}" for i in range(300)]
+    return pd.concat([base[base["true_blob"] != 2], newcomers], ignore_index=True)
+
+
+def test_a_date_built_out_of_order_never_reuses_a_later_runs_id():
+    # A later date was built first and used ids up to 9: a new segment of an earlier date
+    # must not take id 4, which that later run may give to another segment.
+    base = _rfm_blobs(300)
+    first = fit_segments(base, _config(), _vocabulary())
+    earlier = _as_previous(first)
+    stored = PreviousRun(earlier.as_of_date, earlier.centroids, highest_segment_id=9)
+    second = fit_segments(
+        _newcomers_replace_a_blob(base), _config(k_max=4), _vocabulary(), previous=stored
+    )
+    new = second.segments[second.segments["match_status"] == "new"]
+    assert len(new) >= 1 and (new["segment_id"] >= 10).all()
+    assert int(second.run["highest_segment_id"].iloc[0]) == 9 + len(new)
+
+
+def test_rebuilding_a_date_keeps_its_own_new_segment_ids_and_names():
+    base = _rfm_blobs(300)
+    first = fit_segments(base, _config(), _vocabulary())
+    changed = _newcomers_replace_a_blob(base)
+    second = fit_segments(changed, _config(k_max=4), _vocabulary(), previous=_as_previous(first))
+    # Since then a later date was built (ids up to 12); the second date is now rebuilt.
+    earlier = _as_previous(first)
+    stored = PreviousRun(
+        earlier.as_of_date,
+        earlier.centroids,
+        highest_segment_id=12,
+        same_date_centroids=_as_previous(second, "2024-02-01").centroids,
+    )
+    again = fit_segments(changed, _config(k_max=4), _vocabulary(), previous=stored)
+    assert (second.segments["match_status"] == "new").any()
+    columns = ["customer_id", "segment_id", "segment_name"]
+    pd.testing.assert_frame_equal(again.assignments[columns], second.assignments[columns])
+    assert int(again.run["highest_segment_id"].iloc[0]) == 12
+
+
+def test_stored_runs_give_the_earlier_run_the_highest_id_elsewhere_and_the_dates_own():
+    connection = duckdb.connect()
+    connection.execute("create schema history")
+    connection.execute(
+        "create table history.segmentation_runs as select * from (values"
+        " (date '2024-12-01', 4), (date '2024-12-10', 6), (date '2024-12-15', 5))"
+        " as runs(as_of_date, highest_segment_id)"
+    )
+    connection.execute(
+        "create table history.segment_centroids as select * from (values"
+        " (date '2024-12-01', 1, 'A', 'a', 'f', 1.0), (date '2024-12-10', 6, 'B', 'b', 'f', 2.0),"
+        " (date '2024-12-15', 5, 'C', 'c', 'f', 3.0)) as centroids(as_of_date, segment_id,"
+        " segment_name, segment_archetype, feature_name, centroid_value)"
+    )
+
+    def query(sql, params):
+        return connection.execute(sql, params).df()
+
+    rebuilt = previous_run_from(query, "history", "2024-12-10")
+    assert rebuilt.as_of_date == "2024-12-01"
+    assert rebuilt.centroids["segment_name"].tolist() == ["A"]
+    assert rebuilt.highest_segment_id == 5  # 2024-12-10's own 6 is being replaced
+    assert rebuilt.same_date_centroids["segment_id"].tolist() == [6]
+    first = previous_run_from(query, "history", "2024-11-01")
+    assert first.as_of_date is None and first.centroids.empty
+    assert first.highest_segment_id == 6 and first.same_date_centroids.empty
+    assert previous_run_from(query, "history", "2025-01-01").as_of_date == "2024-12-15"
 
 
 @pytest.mark.parametrize("customers", [0, 1])

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', store_failures=true) }}
 {#- Segment names and RFM scores rank customers against each other, so a build as of a date
     years after the data still calls its most recent buyers Champions (the sweep's set, as of
     three years after its last order: 110 Champions, the same as the day after). The date comes

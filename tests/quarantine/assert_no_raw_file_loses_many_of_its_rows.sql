@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', store_failures=true) }}
 {#- A build can reconcile and still have lost a third of a file to quarantine (a currency
     without rates, dates in a format the contract does not allow): nothing downstream fails,
     the marts are just thinner. Warn when rows rejected whole exceed the var

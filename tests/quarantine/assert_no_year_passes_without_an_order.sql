@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', store_failures=true) }}
 {#- A line dated 1970-01-01 (a null turned into the epoch) among orders of 2022-23 breaks no rule
     of the contract, yet it stretches the history to 54 years: history_days, monthly KPIs from
     1970, decades between a customer's orders. Warn on any gap of more than a year between

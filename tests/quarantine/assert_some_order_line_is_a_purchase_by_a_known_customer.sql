@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', store_failures=true) }}
 {#- Order lines that are all guests' or all returns break no rule of the contract, so nothing is
     quarantined, yet no customer is scored: every segment mart is empty. Say so once, with the
     counts that explain it, instead of leaving it to the segment tests. -#}

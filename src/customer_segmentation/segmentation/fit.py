@@ -104,10 +104,10 @@ def _fit_segments(features, config, vocabulary, previous, as_of_date) -> Segment
         single = SegmentName(SINGLE_SEGMENT_ARCHETYPE, SINGLE_SEGMENT_ARCHETYPE)
         inherited = {1: single}
     else:
-        ids, match, highest_id = _segment_ids(
+        ids, match, highest_id, kept = _segment_ids(
             raw, labels, centers, weights, prepared, previous, config
         )
-        inherited = _inherited_names(ids, match, previous)
+        inherited = _inherited_names(match, kept, previous)
     segment_ids = np.array([ids[label] for label in labels], dtype=np.int64)
     centroids = centroid_frame(centers, ids, prepared, discriminant)
     names = name_segments(
@@ -222,9 +222,13 @@ def _single_segment(prepared: PreparedFeatures):
 def _segment_ids(raw, labels, centers, weights, prepared, previous, config):
     """{cluster label: segment id}, the match to the previous run, and the highest id so far.
 
-    First run: ids by mean monetary value (raw units), highest first, ties by centroid. Later
-    runs: matched clusters keep their earlier id; new ones get ids above the highest ever used,
-    in the same monetary order."""
+    No earlier run (the first date of the history): ids by mean monetary value (raw units),
+    highest first, ties by centroid, so that date gets the same ids in whatever order the dates
+    were built. Later dates: clusters matched to the latest earlier run keep its ids; when this
+    date is rebuilt, a cluster that matches none of those but one of the date's own stored
+    segments keeps that id; the rest get ids above the highest any stored run of another date
+    used, in the same monetary order, so a date built between two stored ones cannot give a
+    later run's id to a different segment (matching)."""
     ordering = pd.to_numeric(raw[ORDERING_COLUMN], errors="coerce").to_numpy(float)
     order_keys = {}
     for label in range(len(centers)):
@@ -232,37 +236,51 @@ def _segment_ids(raw, labels, centers, weights, prepared, previous, config):
         mean_value = float(np.nanmean(in_segment)) if np.isfinite(in_segment).any() else -np.inf
         order_keys[label] = (-mean_value, tuple(np.round(centers[label], 9)))
     by_value = sorted(range(len(centers)), key=order_keys.__getitem__)
-    if previous is None or previous.centroids.empty:
-        match = SegmentMatch([None] * len(centers), [None] * len(centers), pd.DataFrame())
-        ids = {label: rank + 1 for rank, label in enumerate(by_value)}
-        return ids, match, len(centers)
+    match = SegmentMatch([None] * len(centers), [None] * len(centers), pd.DataFrame())
+    if previous is None or previous.centroids.empty:  # the first date of the history
+        return {label: rank + 1 for rank, label in enumerate(by_value)}, match, len(centers), set()
     scaler = prepared.treatment.set_index("feature_name").loc[prepared.used]
-    match = match_to_previous(
-        centers,
-        prepared.used,
-        scaler["scaler_mean"].to_numpy(float),
-        scaler["scaler_scale"].to_numpy(float),
-        weights,
-        previous.centroids,
-        config.max_match_distance_ratio,
-    )
-    ids, next_id = {}, previous.highest_segment_id + 1
-    for label in by_value:
-        if match.previous_ids[label] is not None:
-            ids[label] = match.previous_ids[label]
-        else:
-            ids[label], next_id = next_id, next_id + 1
-    return ids, match, max(previous.highest_segment_id, *ids.values())
 
-
-def _inherited_names(ids, match, previous) -> dict[int, SegmentName]:
-    if previous is None or previous.centroids.empty:
-        return {}
-    earlier = previous.centroids.drop_duplicates("segment_id").set_index("segment_id")
-    return {
-        ids[label]: SegmentName(
-            earlier.at[previous_id, "segment_name"], earlier.at[previous_id, "segment_archetype"]
+    def matched_to(stored: pd.DataFrame) -> SegmentMatch:
+        return match_to_previous(
+            centers,
+            prepared.used,
+            scaler["scaler_mean"].to_numpy(float),
+            scaler["scaler_scale"].to_numpy(float),
+            weights,
+            stored,
+            config.max_match_distance_ratio,
         )
-        for label, previous_id in enumerate(match.previous_ids)
-        if previous_id is not None
-    }
+
+    match = matched_to(previous.centroids)
+    ids = {label: i for label, i in enumerate(match.previous_ids) if i is not None}
+    kept = set()  # ids of this date's stored slice kept on a rebuild
+    if not previous.same_date_centroids.empty:
+        for label, stored_id in enumerate(matched_to(previous.same_date_centroids).previous_ids):
+            if label not in ids and stored_id is not None and stored_id not in ids.values():
+                ids[label] = stored_id
+                kept.add(stored_id)
+    next_id = max([previous.highest_segment_id, *ids.values()]) + 1
+    for label in by_value:
+        if label not in ids:
+            ids[label], next_id = next_id, next_id + 1
+    return ids, match, max([previous.highest_segment_id, *ids.values()]), kept
+
+
+def _inherited_names(match, kept, previous) -> dict[int, SegmentName]:
+    """Names of the earlier run's matched segments, and of this date's own stored segments
+    whose ids a rebuild kept."""
+    if previous is None:
+        return {}
+    inherited = {}
+    for stored, segment_ids in (
+        (previous.centroids, {i for i in match.previous_ids if i is not None}),
+        (previous.same_date_centroids, kept),
+    ):
+        if segment_ids:
+            names = stored.drop_duplicates("segment_id").set_index("segment_id")
+            for segment_id in segment_ids:
+                inherited[segment_id] = SegmentName(
+                    names.at[segment_id, "segment_name"], names.at[segment_id, "segment_archetype"]
+                )
+    return inherited

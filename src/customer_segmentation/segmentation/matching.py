@@ -10,8 +10,10 @@ total distance. A pair is the same segment only
 when the new centroid is closer to the earlier one than `max_match_distance_ratio` (default
 one half) of the way from that earlier centroid to its nearest earlier neighbour: a scale-free
 rule, since how far is "far" depends on how far apart the segments are. Otherwise the new
-cluster gets a new id (never one used before: the chain's highest id + 1) and the earlier one
-is reported as vanished.
+cluster gets a new id and the earlier one is reported as vanished. A new id is one no stored run
+of another date has used (their highest + 1), so a date built between two stored ones cannot
+give the later run's id to a different segment; rebuilding a date first reuses that date's own
+stored ids for the clusters that match them, so rebuilding gives the same ids as before.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from scipy.optimize import linear_sum_assignment
 
 @dataclass(frozen=True)
 class PreviousRun:
-    """The latest earlier run that new clusters are matched to (see matching)."""
+    """The stored runs new clusters take their ids from (see matching): the latest earlier
+    run (as_of_date None and no centroids when every stored run is of this date or later)."""
 
-    as_of_date: str
+    as_of_date: str | None
     centroids: pd.DataFrame  # segment_id, segment_name, segment_archetype, feature_name,
     #                          centroid_value (transformed feature units)
-    highest_segment_id: int
+    highest_segment_id: int  # the highest id any stored run of another date used
+    # This date's own stored slice, when the date is being rebuilt (same columns).
+    same_date_centroids: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 PREVIOUS_COLUMNS = ["segment_id", "segment_name", "segment_archetype", "feature_name"]
@@ -113,26 +118,34 @@ def read_previous_run(connection, schema: str, as_of_date: str):
 
 
 def previous_run_from(query, schema: str, as_of_date: str):
-    """The latest stored run before `as_of_date` from history tables that exist, or None.
+    """The stored runs that new clusters take ids from, or None when no run is stored.
     `query(sql, params)` runs SQL with `?` parameters and returns a DataFrame, so the same SQL
     (valid on DuckDB and Spark) serves the dbt Python model and the Spark fit."""
     runs = query(
         f"select cast(as_of_date as string) as as_of_date, highest_segment_id "
-        f"from {schema}.segmentation_runs "
-        "where as_of_date < cast(? as date) order by as_of_date desc limit 1",
-        [as_of_date],
+        f"from {schema}.segmentation_runs order by as_of_date",
+        [],
     )
     if runs.empty:
         return None
-    run_date = str(runs["as_of_date"].iloc[0])
-    centroids = query(
-        "select segment_id, segment_name, segment_archetype, feature_name, centroid_value "
-        f"from {schema}.segment_centroids where as_of_date = cast(? as date) "
-        "order by segment_id, feature_name",
-        [run_date],
-    )
+    runs["as_of_date"] = runs["as_of_date"].str[:10]
+    earlier = runs[runs["as_of_date"] < as_of_date]
+    others = runs[runs["as_of_date"] != as_of_date]
+    run_date = str(earlier["as_of_date"].iloc[-1]) if len(earlier) else None
+
+    def centroids_of(date: str | None) -> pd.DataFrame:
+        if date is None:
+            return pd.DataFrame()
+        return query(
+            "select segment_id, segment_name, segment_archetype, feature_name, centroid_value "
+            f"from {schema}.segment_centroids where as_of_date = cast(? as date) "
+            "order by segment_id, feature_name",
+            [date],
+        )
+
     return PreviousRun(
         as_of_date=run_date,
-        centroids=centroids,
-        highest_segment_id=int(runs["highest_segment_id"].iloc[0]),
+        centroids=centroids_of(run_date),
+        highest_segment_id=int(others["highest_segment_id"].fillna(0).max()) if len(others) else 0,
+        same_date_centroids=centroids_of(as_of_date if len(others) < len(runs) else None),
     )
