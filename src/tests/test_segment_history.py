@@ -103,11 +103,15 @@ def test_a_date_gives_the_same_segments_whatever_order_dates_were_built_in(small
     assert rebuilt.query("select count(distinct period_end_date) from segment_transitions") == [
         (1,)
     ]
+    # After a fit the published segments are new: the stale-model warning is for assign mode.
+    assert rebuilt.query("select count(*) from segment_drift") == [(1,)]
+    assert "segment_drift_model_is_not_stale" not in rebuilt.result.stdout
 
     # Assign mode on the same data puts every customer in the segment the fit gave, in SQL.
     fitted = _segments(in_order)
     assigned = _build(small_demo, a_dir, latest, segment_mode="assign")
     assert _segments(assigned) == fitted
+    assert "PASS segment_drift_model_is_not_stale" in assigned.result.stdout
 
 
 def test_ten_customers_build_and_say_why_results_are_limited(tmp_path):
