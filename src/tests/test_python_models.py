@@ -46,9 +46,9 @@ def test_there_are_python_models_to_check():
 
 @pytest.mark.parametrize("path", PYTHON_MODELS, ids=lambda path: path.stem)
 def test_python_model_imports_the_package_under_the_import_lock(path):
-    tree = ast.parse(path.read_text())
-    assert not _imports_outside_the_lock(tree), (
-        f"{path.name} imports {_imports_outside_the_lock(tree)} outside `with IMPORT_LOCK:`; two "
+    unguarded = _imports_outside_the_lock(ast.parse(path.read_text()))
+    assert not unguarded, (
+        f"{path.name} imports {unguarded} outside `with IMPORT_LOCK:`; two "
         "fits importing scikit-learn at once on dbt's two threads can fail "
         "(customer_segmentation/import_lock.py)"
     )
