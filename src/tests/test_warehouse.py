@@ -396,6 +396,8 @@ def test_a_folder_whose_order_lines_all_fail_staging_stops_with_a_reason(tmp_pat
     assert build.result.returncode != 0
     assert "Error in model int_as_of_date" in build.result.stdout
     assert "as_of_date cannot be taken from the data" in build.result.stdout
+    assert "no row of order_lines.csv passed staging" in build.result.stdout
+    assert "staging model base_canonical__order_lines" in build.result.stdout
     rejected = build.query(
         "select count(*) from main_staging.base_canonical__order_lines"
         " where rejection_reason = 'invalid_timestamp'"
