@@ -199,6 +199,22 @@
 {% endmacro %}
 
 
+{% macro raw_column_names(node, names) %}
+    {#- The file's column names with the source's meta column_aliases applied, compared without
+        case: the names another export of the same shape uses (Online Retail II writes
+        `Customer ID` for `CustomerID`). -#}
+    {%- set aliases = {} -%}
+    {%- for alias, name in (raw_source_meta(node).get('column_aliases') or {}).items() -%}
+        {%- do aliases.update({alias | lower: name}) -%}
+    {%- endfor -%}
+    {%- set renamed = [] -%}
+    {%- for name in names -%}
+        {%- do renamed.append(aliases.get(name | trim | lower, name)) -%}
+    {%- endfor -%}
+    {{ return(renamed) }}
+{% endmacro %}
+
+
 {% macro raw_file_first_line(path) %}
     {#- The file's first line as text ('' for an empty file). -#}
     {{ return(adapter.dispatch('raw_file_first_line', 'customer_segmentation')(path)) }}
@@ -295,11 +311,17 @@
         {%- if target.type != 'duckdb' -%}
             {#- Without the record an unclosed quote swallowed (spark__register_raw_files). -#}
             {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-            {{ return('(select `' ~ columns | join('`, `') ~ '` from (select *, monotonically_increasing_id() as _record_id from '
+            {%- set names = raw_column_names(node, columns) -%}
+            {%- set selected = [] -%}
+            {%- for column_name in columns -%}
+                {%- do selected.append('`' ~ column_name ~ '` as `' ~ names[loop.index0] ~ '`') -%}
+            {%- endfor -%}
+            {{ return('(select ' ~ selected | join(', ') ~ ' from (select *, monotonically_increasing_id() as _record_id from '
                 ~ relation ~ ') where _record_id not in (select record_id from ' ~ source_name ~ '.' ~ table_name ~ '__unterminated))') }}
         {%- endif -%}
         {%- set delimiter = raw_file_delimiter(node, path) -%}
-        {{ return(duckdb__raw_csv_reader(relation, path, raw_file_header(path, delimiter), rejects_table, delimiter)) }}
+        {%- set header = raw_column_names(node, raw_file_header(path, delimiter)) -%}
+        {{ return(duckdb__raw_csv_reader(relation, path, header, rejects_table, delimiter)) }}
     {%- endif -%}
     {#- An absent optional file reads as an empty table with the contract's columns. -#}
     {%- set columns = [] -%}
@@ -342,7 +364,7 @@
             {%- if header is none -%}
                 {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
             {%- endif -%}
-            {%- set header = header | map('lower') | map('trim') | list -%}
+            {%- set header = raw_column_names(node, header) | map('lower') | map('trim') | list -%}
             {%- set missing = [] -%}
             {%- for column_name in node.columns if column_name | lower not in header -%}
                 {%- do missing.append(column_name) -%}

@@ -100,14 +100,19 @@ def test_non_product_codes_are_matched_in_upper_case_and_by_prefix(build):
     ]
 
 
+SECOND_EDITION_NAMES = {"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"}
+
+
 def _as_uci_publishes_it(source: Path, out_dir: Path) -> Path:
-    """The fixture as the UCI workbook's CSV copies write it: `12/1/2010 8:26`, ids as integers."""
+    """The fixture as UCI's workbooks and their CSV copies write it: dates `12/1/2010 8:26`, ids
+    as integers, and (Online Retail II, the second edition) its column names and file name."""
     out_dir.mkdir(parents=True)
-    with source.open(newline="") as read, (out_dir / source.name).open("w", newline="") as write:
+    written = out_dir / "online_retail_II.csv"
+    with source.open(newline="") as read, written.open("w", newline="") as write:
         rows = csv.reader(read)
         writer = csv.writer(write)
         header = next(rows)
-        writer.writerow(header)
+        writer.writerow([SECOND_EDITION_NAMES.get(name, name) for name in header])
         date, customer = header.index("InvoiceDate"), header.index("CustomerID")
         for row in rows:
             at = dt.datetime.fromisoformat(row[date])
@@ -131,13 +136,16 @@ def test_the_file_as_uci_publishes_it_gives_the_same_warehouse(build, tmp_path):
         "select * from main_dbt_test__audit.assert_slash_dates_have_one_known_order"
     ) == [("base_online_retail__order_lines", "month_first_assumed", 18)]
     for sql in (
-        "select * exclude (quarantine_id, raw_record) from quarantine order by all",
-        "select * from raw_file_reconciliation order by all",
+        "select * exclude (quarantine_id, source_file, raw_record) from quarantine order by all",
+        "select * exclude (source_file) from raw_file_reconciliation order by all",
         "select * from customer_rfm order by all",
         "select * exclude (invoice_date_order, raw_row_id, raw_record)"
         " from main_staging.base_online_retail__order_lines order by all",
     ):
         assert slashed.query(sql) == build.query(sql), sql
+    assert slashed.query("select source_file from raw_file_reconciliation") == [
+        ("online_retail_II.csv",)
+    ]
     assert build.query(
         "select distinct invoice_date_order from main_staging.base_online_retail__order_lines"
     ) == [("none",)]
