@@ -66,6 +66,89 @@
 {%- endmacro %}
 
 
+{% macro parse_slash_timestamp(column_name, is_day_first) -%}
+    {#- A date written with slashes, `M/D/YYYY` (how the UCI Online Retail workbook shows its
+        dates, and the CSV copies made from it: `12/1/2010 8:26`) or `D/M/YYYY` where the SQL
+        boolean `is_day_first` holds, each with an optional `H:MM` or `H:MM:SS`; read as UTC.
+        Null for any other text and for dates that do not exist. Which order a file uses is
+        decided from its own values: `slash_date_order`. -#}
+    {{ return(adapter.dispatch('parse_slash_timestamp', 'customer_segmentation')(column_name, is_day_first)) }}
+{%- endmacro %}
+
+{% macro slash_date_pattern() -%}
+    {#- The form parse_slash_timestamp reads (for full_match). -#}
+    {{ return('[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?') }}
+{%- endmacro %}
+
+{% macro duckdb__parse_slash_timestamp(column_name, is_day_first) -%}
+    case
+        when {{ full_match(clean_text(column_name), slash_date_pattern()) }}
+            then case
+                when {{ is_day_first }}
+                    then try_strptime({{ clean_text(column_name) }}, ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'])
+                else try_strptime({{ clean_text(column_name) }}, ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'])
+            end
+    end
+{%- endmacro %}
+
+{% macro spark__parse_slash_timestamp(column_name, is_day_first) -%}
+    {#- One-letter patterns take one or two digits; try_to_timestamp is null where a pattern
+        does not fit the text or the date does not exist. -#}
+    case
+        when {{ full_match(clean_text(column_name), slash_date_pattern()) }}
+            then case
+                when {{ is_day_first }}
+                    then coalesce(
+                        try_to_timestamp({{ clean_text(column_name) }}, 'd/M/yyyy H:mm:ss'),
+                        try_to_timestamp({{ clean_text(column_name) }}, 'd/M/yyyy H:mm'),
+                        try_to_timestamp({{ clean_text(column_name) }}, 'd/M/yyyy')
+                    )
+                else coalesce(
+                    try_to_timestamp({{ clean_text(column_name) }}, 'M/d/yyyy H:mm:ss'),
+                    try_to_timestamp({{ clean_text(column_name) }}, 'M/d/yyyy H:mm'),
+                    try_to_timestamp({{ clean_text(column_name) }}, 'M/d/yyyy')
+                )
+            end
+    end
+{%- endmacro %}
+
+{% macro slash_date_order(relation, column_name) -%}
+    {#- A select of one row saying how the slash dates of `column_name` in `relation` are
+        ordered, from the values themselves: `day_first` when one has a first number above 12
+        (13/1/2011 can only be 13 January), `month_first` when one has a second number above 12,
+        `mixed` when both occur (no single order reads them all, so none is read), and
+        `month_first_assumed` when no value decides: the order UCI publishes. `none` when no
+        value has slashes. -#}
+    {%- set value = clean_text(column_name) -%}
+    {%- set is_slash = full_match(value, slash_date_pattern()) %}
+    with slash_date_numbers as (
+        select
+            cast(case when {{ is_slash }} then regexp_extract({{ value }}, '^([0-9]+)/', 1) end as int) as first_number,
+            cast(case when {{ is_slash }} then regexp_extract({{ value }}, '^[0-9]+/([0-9]+)/', 1) end as int) as second_number
+        from {{ relation }}
+    ),
+
+    slash_date_extremes as (
+        select
+            count(first_number) as slash_date_count,
+            coalesce(max(first_number) > 12, false) as has_day_first_evidence,
+            coalesce(max(second_number) > 12, false) as has_month_first_evidence
+        from slash_date_numbers
+    )
+
+    select
+        slash_date_count,
+        case
+            when slash_date_count = 0 then 'none'
+            when has_day_first_evidence and has_month_first_evidence then 'mixed'
+            when has_day_first_evidence then 'day_first'
+            when has_month_first_evidence then 'month_first'
+            else 'month_first_assumed'
+        end as slash_date_order
+    from slash_date_extremes
+{%- endmacro %}
+
+
 {% macro parse_date(column_name) -%}
     {{ return(adapter.dispatch('parse_date', 'customer_segmentation')(column_name)) }}
 {%- endmacro %}

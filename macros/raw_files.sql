@@ -103,8 +103,8 @@
     {%- for node in graph.sources.values() | selectattr('source_name', 'equalto', source_name) -%}
         {%- set path = raw_file_path(node.name, source_name) -%}
         {%- set table = source_name ~ '.' ~ node.name -%}
-        {#- The delimiter is meta csv_delimiter (a tab for marketing_campaign), a comma by default. -#}
-        {%- set delimiter = raw_source_meta(node).get('csv_delimiter', ',') | replace('\t', '\\t') -%}
+        {#- The delimiter: raw_file_delimiter (a comma, or the one marketing_campaign's file uses). -#}
+        {%- set delimiter = raw_file_delimiter(node, path) | replace('\t', '\\t') -%}
         {%- set options = "path '" ~ path ~ "', header 'true', inferSchema 'false', sep '" ~ delimiter
             ~ "', quote '\"', escape '\"', multiLine 'true', encoding '" ~ encoding ~ "'" -%}
         {%- do run_query('drop table if exists ' ~ table) -%}
@@ -177,10 +177,58 @@
 {% endmacro %}
 
 
-{% macro raw_file_delimiter(node) %}
-    {#- The field delimiter of a source's files: meta csv_delimiter (a tab for
-        marketing_campaign), a comma by default. -#}
-    {{ return(raw_source_meta(node).get('csv_delimiter', ',')) }}
+{% macro raw_file_delimiter(node, path=none) %}
+    {#- The field delimiter of a source's file: meta csv_delimiter, a comma by default; where meta
+        csv_delimiters lists several (marketing_campaign: a tab as published, a semicolon or a
+        comma in copies re-saved elsewhere), the one the file's header line (at `path`) holds
+        most often, the first listed on a tie or where no file is read. -#}
+    {%- set meta = raw_source_meta(node) -%}
+    {%- set allowed = meta.get('csv_delimiters') or [meta.get('csv_delimiter', ',')] -%}
+    {%- if allowed | length == 1 or path is none or not execute or not raw_file_exists(path) -%}
+        {{ return(allowed[0]) }}
+    {%- endif -%}
+    {%- set header_line = raw_file_first_line(path) -%}
+    {%- set most = namespace(delimiter=allowed[0], count=header_line.count(allowed[0])) -%}
+    {%- for delimiter in allowed[1:] -%}
+        {%- if header_line.count(delimiter) > most.count -%}
+            {%- set most.delimiter = delimiter -%}
+            {%- set most.count = header_line.count(delimiter) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(most.delimiter) }}
+{% endmacro %}
+
+
+{% macro raw_column_names(node, names) %}
+    {#- The file's column names with the source's meta column_aliases applied, compared without
+        case: the names another export of the same shape uses (Online Retail II writes
+        `Customer ID` for `CustomerID`). -#}
+    {%- set aliases = {} -%}
+    {%- for alias, name in (raw_source_meta(node).get('column_aliases') or {}).items() -%}
+        {%- do aliases.update({alias | lower: name}) -%}
+    {%- endfor -%}
+    {%- set renamed = [] -%}
+    {%- for name in names -%}
+        {%- do renamed.append(aliases.get(name | trim | lower, name)) -%}
+    {%- endfor -%}
+    {{ return(renamed) }}
+{% endmacro %}
+
+
+{% macro raw_file_first_line(path) %}
+    {#- The file's first line as text ('' for an empty file). -#}
+    {{ return(adapter.dispatch('raw_file_first_line', 'customer_segmentation')(path)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_first_line(path) %}
+    {%- set rows = run_query('select raw_line from ' ~ duckdb__raw_file_lines(path) ~ ' limit 1').rows -%}
+    {{ return((rows[0][0] or '') if rows | length > 0 else '') }}
+{% endmacro %}
+
+{% macro spark__raw_file_first_line(path) %}
+    {#- The text source keeps lines in file order; it reads UTF-8 only. -#}
+    {%- set rows = run_query('select value from text.`' ~ path ~ '` limit 1').rows -%}
+    {{ return((rows[0][0] or '') if rows | length > 0 else '') }}
 {% endmacro %}
 
 
@@ -204,8 +252,7 @@
     {#- The header's column names, from the first line alone: DuckDB's sniffer gives up on a
         whole file when one row in its sample has an unclosed quote, so the readers take the
         names from here and do not sniff. Empty names become column<n>, repeats get _<n>. -#}
-    {%- set rows = run_query('select raw_line from ' ~ duckdb__raw_file_lines(path) ~ ' limit 1').rows -%}
-    {%- set header_line = (rows[0][0] or '') if rows | length > 0 else '' -%}
+    {%- set header_line = duckdb__raw_file_first_line(path) -%}
     {%- set names = [] -%}
     {%- for raw_name in header_line.split(delimiter) if header_line.strip() -%}
         {%- set name = raw_name.strip().strip('"').strip() or 'column' ~ loop.index0 -%}
@@ -220,11 +267,16 @@
 {% endmacro %}
 
 
-{% macro duckdb__raw_csv_reader(relation, path, header, rejects_table=none) %}
+{% macro duckdb__raw_csv_reader(relation, path, header, rejects_table=none, delimiter=none) %}
     {#- The source's read_csv (its external_location) for one file, given the header's columns
-        instead of sniffing them; with rejects_table, records that do not parse are stored
-        there (store_rejects, with their line and raw text) instead of being skipped. -#}
+        instead of sniffing them, and `delimiter` instead of its delim where given; with
+        rejects_table, records that do not parse are stored there (store_rejects, with their
+        line and raw text) instead of being skipped. -#}
     {%- set reader = relation | string -%}
+    {%- if delimiter is not none -%}
+        {#- As DuckDB's SQL writes a tab, backslash t; doubled for re.sub's replacement. -#}
+        {%- set reader = modules.re.sub("delim = '[^']*'", "delim = '" ~ (delimiter | replace('\t', '\\\\t')) ~ "'", reader, 1) -%}
+    {%- endif -%}
     {%- set sniffing, skipping = 'auto_detect = true', 'ignore_errors = true' -%}
     {%- if sniffing not in reader or skipping not in reader -%}
         {{ exceptions.raise_compiler_error("The canonical reader must hold '" ~ sniffing ~ "' and '" ~ skipping
@@ -259,10 +311,17 @@
         {%- if target.type != 'duckdb' -%}
             {#- Without the record an unclosed quote swallowed (spark__register_raw_files). -#}
             {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-            {{ return('(select `' ~ columns | join('`, `') ~ '` from (select *, monotonically_increasing_id() as _record_id from '
+            {%- set names = raw_column_names(node, columns) -%}
+            {%- set selected = [] -%}
+            {%- for column_name in columns -%}
+                {%- do selected.append('`' ~ column_name ~ '` as `' ~ names[loop.index0] ~ '`') -%}
+            {%- endfor -%}
+            {{ return('(select ' ~ selected | join(', ') ~ ' from (select *, monotonically_increasing_id() as _record_id from '
                 ~ relation ~ ') where _record_id not in (select record_id from ' ~ source_name ~ '.' ~ table_name ~ '__unterminated))') }}
         {%- endif -%}
-        {{ return(duckdb__raw_csv_reader(relation, path, raw_file_header(path, raw_file_delimiter(node)), rejects_table)) }}
+        {%- set delimiter = raw_file_delimiter(node, path) -%}
+        {%- set header = raw_column_names(node, raw_file_header(path, delimiter)) -%}
+        {{ return(duckdb__raw_csv_reader(relation, path, header, rejects_table, delimiter)) }}
     {%- endif -%}
     {#- An absent optional file reads as an empty table with the contract's columns. -#}
     {%- set columns = [] -%}
@@ -301,11 +360,11 @@
                 ~ " latin-1 garbles their non-ASCII text without an error") -%}
         {%- else -%}
             {%- set reader = raw_source(node.name, source_name) -%}
-            {%- set header = raw_file_header(path, raw_file_delimiter(node)) -%}
+            {%- set header = raw_file_header(path, raw_file_delimiter(node, path)) -%}
             {%- if header is none -%}
                 {%- set header = run_query('select * from ' ~ reader ~ ' limit 0').column_names -%}
             {%- endif -%}
-            {%- set header = header | map('lower') | map('trim') | list -%}
+            {%- set header = raw_column_names(node, header) | map('lower') | map('trim') | list -%}
             {%- set missing = [] -%}
             {%- for column_name in node.columns if column_name | lower not in header -%}
                 {%- do missing.append(column_name) -%}

@@ -3,6 +3,11 @@
     same marts: the last order, or for a format of customer-level aggregates the day its
     figures were measured. -#}
 {%- set as_of_date_var = as_of_date_var() -%}
+{#- The file whose rows date the build: order lines, or a customer-level file's rows. -#}
+{%- set dated_table = 'order_lines' if 'order_lines' in raw_tables() else 'customers' -%}
+{#- Unit tests run without the sources in `graph`: there the table's name stands for the file. -#}
+{%- set dated_file = raw_file_name(dated_table, raw_format()) if 'sources' in graph else dated_table -%}
+{%- set dated_base_model = 'base_' ~ raw_format() ~ '__' ~ dated_table -%}
 
 with
 
@@ -68,10 +73,10 @@ checked_last_day as (
         case
             when last_data_date is null
                 then {{ fail_query(
-                    "'as_of_date cannot be taken from the data: no row of order_lines.csv (or of"
-                    ~ " the customer-level file) passed staging. Every row was quarantined (see"
-                    ~ " rejection_reason in the staging model base_canonical__order_lines) or the"
-                    ~ " file holds none. Fix the file, or set the var as_of_date.'") }}
+                    "'as_of_date cannot be taken from the data: no row of " ~ dated_file
+                    ~ " passed staging. Every row was quarantined (see rejection_reason in the"
+                    ~ " staging model " ~ dated_base_model ~ ") or the file holds none. Fix the"
+                    ~ " file, or set the var as_of_date.'") }}
             else true
         end
 ),

@@ -4,10 +4,14 @@ tested even where the shared data is absent."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse
+from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse, run_dbt
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
 
@@ -94,3 +98,111 @@ def test_non_product_codes_are_matched_in_upper_case_and_by_prefix(build):
         ("gift_0001_20", "GIFT_"),
         ("m", "M"),
     ]
+
+
+SECOND_EDITION_NAMES = {"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"}
+
+
+def _as_uci_publishes_it(source: Path, out_dir: Path) -> Path:
+    """The fixture as UCI's workbooks and their CSV copies write it: dates `12/1/2010 8:26`, ids
+    as integers, and (Online Retail II, the second edition) its column names and file name."""
+    out_dir.mkdir(parents=True)
+    written = out_dir / "online_retail_II.csv"
+    with source.open(newline="") as read, written.open("w", newline="") as write:
+        rows = csv.reader(read)
+        writer = csv.writer(write)
+        header = next(rows)
+        writer.writerow([SECOND_EDITION_NAMES.get(name, name) for name in header])
+        date, customer = header.index("InvoiceDate"), header.index("CustomerID")
+        for row in rows:
+            at = dt.datetime.fromisoformat(row[date])
+            row[date] = f"{at.month}/{at.day}/{at.year} {at.hour}:{at.minute:02d}"
+            row[customer] = row[customer].removesuffix(".0")
+            writer.writerow(row)
+    return out_dir
+
+
+def test_the_file_as_uci_publishes_it_gives_the_same_warehouse(build, tmp_path):
+    # Its dates never put a number above 12 second (12/9/2010, 8/12/2011), so they are read
+    # month first, as UCI writes them, and the warning says the order was assumed.
+    slashed = build_warehouse(
+        _as_uci_publishes_it(EDGE_CASES / "online_retail.csv", tmp_path / "raw"),
+        tmp_path / "work",
+        extra_vars={"raw_format": "online_retail"},
+    )
+    assert_succeeded(slashed)
+    assert "WARN 1 assert_slash_dates_have_one_known_order" in slashed.result.stdout
+    assert slashed.query(
+        "select * from main_dbt_test__audit.assert_slash_dates_have_one_known_order"
+    ) == [("base_online_retail__order_lines", "month_first_assumed", 18)]
+    for sql in (
+        "select * exclude (quarantine_id, source_file, raw_record) from quarantine order by all",
+        "select * exclude (source_file) from raw_file_reconciliation order by all",
+        "select * from customer_rfm order by all",
+        "select * exclude (invoice_date_order, raw_row_id, raw_record)"
+        " from main_staging.base_online_retail__order_lines order by all",
+    ):
+        assert slashed.query(sql) == build.query(sql), sql
+    assert slashed.query("select source_file from raw_file_reconciliation") == [
+        ("online_retail_II.csv",)
+    ]
+    assert build.query(
+        "select distinct invoice_date_order from main_staging.base_online_retail__order_lines"
+    ) == [("none",)]
+
+
+SLASH_DATES = {  # a file's dates: the order they show, and how each is read
+    "month_first": [("12/13/2010 17:05", "2010-12-13 17:05:00"), ("2/30/2011 8:26", None)],
+    "day_first": [
+        ("13/12/2010 17:05:09", "2010-12-13 17:05:09"),
+        ("1/2/2011", "2011-02-01 00:00:00"),
+    ],
+    "mixed": [("13/12/2010 17:05", None), ("12/13/2010 8:26", None)],
+    "month_first_assumed": [
+        ("12/1/2010 8:26", "2010-12-01 08:26:00"),
+        ("8/12/2011", "2011-08-12 00:00:00"),
+    ],
+    "none": [("2010-12-01 08:26:00", None)],
+}
+
+
+def test_slash_dates_are_read_in_the_order_the_file_shows(build):
+    values = ", ".join(
+        f"('{name}', {position}, '{text}')"
+        for name, dates in SLASH_DATES.items()
+        for position, (text, _) in enumerate(dates)
+    )
+    orders = " union all ".join(
+        f"select '{name}' as file_name, slash_date_order from ("
+        f"{{{{ slash_date_order(\"(select * from files where file_name = '{name}')\","
+        " 'raw_date') }} ) as decided"
+        for name in SLASH_DATES
+    )
+    read_as = (
+        "{{ parse_slash_timestamp('files.raw_date', \"orders.slash_date_order = 'day_first'\") }}"
+    )
+    sql = (
+        f"with files as (select * from (values {values}) as t(file_name, position, raw_date)),"
+        f" orders as ({orders})"
+        " select files.file_name, files.position, orders.slash_date_order,"
+        " cast(case when orders.slash_date_order <> 'mixed'"
+        f" then {read_as} end as varchar) as read_as"
+        " from files inner join orders on files.file_name = orders.file_name order by 1, 2"
+    )
+    shown = run_dbt(
+        ["show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json"],
+        raw_dir=build.raw_dir,
+        db_path=build.db_path,
+        target_dir=build.db_path.parent / "show",
+        extra_vars={"raw_format": "online_retail"},
+    )
+    assert shown.returncode == 0, shown.stdout[-3000:]
+    preview = next(
+        json.loads(event["data"]["preview"])
+        for event in map(json.loads, shown.stdout.splitlines())
+        if event.get("data", {}).get("preview")
+    )
+    got = {}
+    for row in preview:
+        got.setdefault(row["file_name"], []).append((row["slash_date_order"], row["read_as"]))
+    assert got == {name: [(name, read) for _, read in dates] for name, dates in SLASH_DATES.items()}

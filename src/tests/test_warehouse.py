@@ -220,11 +220,11 @@ def test_unknown_raw_format_is_a_clear_error(tmp_path):
 
 
 def test_a_folder_without_the_formats_file_stops_the_build_naming_it(tmp_path):
-    # The canonical minimal folder holds no online_retail.csv.gz (nor online_retail.csv).
+    # The canonical minimal folder holds no online_retail.csv.gz (nor its other two names).
     build = build_warehouse(MINIMAL, tmp_path, extra_vars={"raw_format": "online_retail"})
     assert build.result.returncode != 0
     assert "online_retail.csv.gz: required file is missing" in build.result.stdout
-    assert "or online_retail.csv)" in build.result.stdout
+    assert "or online_retail.csv or online_retail_II.csv)" in build.result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -396,6 +396,8 @@ def test_a_folder_whose_order_lines_all_fail_staging_stops_with_a_reason(tmp_pat
     assert build.result.returncode != 0
     assert "Error in model int_as_of_date" in build.result.stdout
     assert "as_of_date cannot be taken from the data" in build.result.stdout
+    assert "no row of order_lines.csv passed staging" in build.result.stdout
+    assert "staging model base_canonical__order_lines" in build.result.stdout
     rejected = build.query(
         "select count(*) from main_staging.base_canonical__order_lines"
         " where rejection_reason = 'invalid_timestamp'"

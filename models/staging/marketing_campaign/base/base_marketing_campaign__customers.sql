@@ -37,6 +37,12 @@ distinct_rows as (
     group by all
 ),
 
+signup_date_order as (
+    {# Dt_Customer is `04-09-2012` (day first) as published; copies re-saved by a spreadsheet
+       write slashes in their locale's order, which the file's own dates decide. #}
+    {{ slash_date_order('distinct_rows', 'raw_dt_customer') }}
+),
+
 parsed as (
     select
         distinct_rows.*,
@@ -64,9 +70,21 @@ parsed as (
         {%- endfor %}
 
         ---------- dates
-        {{ parse_day_month_year('raw_dt_customer') }} as signup_date
+        {# As published (`DD-MM-YYYY`), ISO (the semicolon-separated copy), or with slashes. #}
+        coalesce(
+            {{ parse_day_month_year('raw_dt_customer') }},
+            {{ parse_date('raw_dt_customer') }},
+            case
+                when signup_date_order.slash_date_order <> 'mixed'
+                    then cast({{ parse_slash_timestamp(
+                        'raw_dt_customer', "signup_date_order.slash_date_order = 'day_first'"
+                    ) }} as date)
+            end
+        ) as signup_date,
+        signup_date_order.slash_date_order as signup_date_order
 
     from distinct_rows
+    cross join signup_date_order
     left join marital_status_aliases
         on {{ clean_code('distinct_rows.raw_marital_status') }} = marital_status_aliases.marital_status_alias
 ),
@@ -156,6 +174,7 @@ final as (
 
         ---------- dates
         signup_date,
+        signup_date_order,
 
         {{ issue_summary_columns(raw_columns, ['ID']) }}
     from deduplicated

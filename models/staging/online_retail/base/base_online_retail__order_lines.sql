@@ -19,9 +19,15 @@ distinct_rows as (
     group by all
 ),
 
+invoice_date_order as (
+    {# UCI's workbook, and the CSV copies made from it, write `12/1/2010 8:26` (month first);
+       a copy saved with another locale writes the day first. The file's own dates decide. #}
+    {{ slash_date_order('distinct_rows', 'raw_invoicedate') }}
+),
+
 parsed as (
     select
-        *,
+        distinct_rows.*,
 
         ---------- ids
         {{ clean_text('raw_invoiceno') }} as order_id,
@@ -41,9 +47,21 @@ parsed as (
         {{ parse_decimal('raw_unitprice') }} as unit_price_original_amount,
 
         ---------- timestamps
-        {{ parse_timestamp('raw_invoicedate') }} as ordered_at
+        {# ISO 8601 (this project's copy), or with slashes in the file's one order; a file that
+           mixes both slash orders has its slash dates rejected, since no order reads them all. #}
+        coalesce(
+            {{ parse_timestamp('raw_invoicedate') }},
+            case
+                when invoice_date_order.slash_date_order <> 'mixed'
+                    then {{ parse_slash_timestamp(
+                        'raw_invoicedate', "invoice_date_order.slash_date_order = 'day_first'"
+                    ) }}
+            end
+        ) as ordered_at,
+        invoice_date_order.slash_date_order as invoice_date_order
 
     from distinct_rows
+    cross join invoice_date_order
 ),
 
 product_codes as (
@@ -121,6 +139,7 @@ final as (
         quantity,
         unit_price_original_amount,
         ordered_at,
+        invoice_date_order,
         is_cancellation,
         is_non_product,
         {{ issue_summary_columns(raw_columns, ['InvoiceNo', 'StockCode']) }}
