@@ -199,6 +199,26 @@
 {% endmacro %}
 
 
+{% macro raw_file_delimiter_hint(node, path) %}
+    {#- For a header that lacks columns: when its line holds none of the format's delimiter but
+        another common one (a spreadsheet saved with a locale's list separator writes
+        semicolons), a sentence saying so; '' otherwise. -#}
+    {%- set expected = raw_file_delimiter(node, path) -%}
+    {%- set header_line = raw_file_first_line(path) -%}
+    {%- set names = {',': "','", ';': "';'", '\t': 'tab', '|': "'|'"} -%}
+    {%- if header_line.count(expected) > 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- for other in [';', '\t', '|', ','] if other != expected and header_line.count(other) > 0 -%}
+        {{ return('. The header line holds no ' ~ names.get(expected, expected) ~ ' but '
+            ~ header_line.count(other) ~ ' ' ~ names[other] ~ ': the file looks '
+            ~ names[other] ~ '-separated, and this format\'s files are ' ~ names.get(expected, expected)
+            ~ '-separated: save it again with that separator') }}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
 {% macro raw_column_names(node, names) %}
     {#- The file's column names with the source's meta column_aliases applied, compared without
         case: the names another export of the same shape uses (Online Retail II writes
@@ -377,7 +397,7 @@
                 {%- do problems.append(meta['raw_file'] ~ ': no header row (the file is empty or its first line holds no column names)') -%}
             {%- elif missing -%}
                 {%- do problems.append(meta['raw_file'] ~ ': wrong header, missing column(s) ' ~ missing | join(', ')
-                    ~ '; the header has ' ~ header | join(', ')) -%}
+                    ~ '; the header has ' ~ header | join(', ') ~ raw_file_delimiter_hint(node, path)) -%}
             {%- elif run_query('select 1 from ' ~ reader ~ ' limit 1') | length == 0 -%}
                 {#- Nothing parsed: a file of unparseable lines stops the build; a header alone
                     stops it only for a required file. -#}

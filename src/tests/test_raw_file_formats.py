@@ -155,6 +155,8 @@ def test_folder_that_cannot_be_read_stops_naming_each_file(tmp_path):
         " do, convert those to UTF-8",
         "order_lines.csv: wrong header, missing column(s) order_id, line_number",
         "the header has order_id;line_number;customer_id",
+        "The header line holds no ',' but 9 ';': the file looks ';'-separated, and this"
+        " format's files are ','-separated: save it again with that separator",
         "products.csv: no row could be parsed as CSV (2 line(s) after the header",
     ):
         _assert_stops_before_any_model(build, message)
