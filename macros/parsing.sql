@@ -66,13 +66,20 @@
 {%- endmacro %}
 
 
-{% macro parse_slash_timestamp(column_name, is_day_first) -%}
+{% macro parse_slash_timestamp(column_name, slash_date_order) -%}
     {#- A date written with slashes, `M/D/YYYY` (how the UCI Online Retail workbook shows its
-        dates, and the CSV copies made from it: `12/1/2010 8:26`) or `D/M/YYYY` where the SQL
-        boolean `is_day_first` holds, each with an optional `H:MM` or `H:MM:SS`; read as UTC.
-        Null for any other text and for dates that do not exist. Which order a file uses is
-        decided from its own values: `slash_date_order`. -#}
-    {{ return(adapter.dispatch('parse_slash_timestamp', 'customer_segmentation')(column_name, is_day_first)) }}
+        dates, and the CSV copies made from it: `12/1/2010 8:26`) or `D/M/YYYY`, each with an
+        optional `H:MM` or `H:MM:SS`; read as UTC. `slash_date_order` is a SQL expression holding
+        the file's order, as the macro `slash_date_order` decides it from the file's own values:
+        day first where it is `day_first`, none read where it is `mixed` (no single order reads
+        them all), month first otherwise. Null for any other text and for dates that do not
+        exist. -#}
+    case
+        when {{ slash_date_order }} <> 'mixed'
+            then {{ adapter.dispatch('parse_slash_timestamp', 'customer_segmentation')(
+                column_name, slash_date_order ~ " = 'day_first'"
+            ) }}
+    end
 {%- endmacro %}
 
 {% macro slash_date_pattern() -%}

@@ -178,15 +178,12 @@ def test_slash_dates_are_read_in_the_order_the_file_shows(build):
         " 'raw_date') }} ) as decided"
         for name in SLASH_DATES
     )
-    read_as = (
-        "{{ parse_slash_timestamp('files.raw_date', \"orders.slash_date_order = 'day_first'\") }}"
-    )
+    read_as = "{{ parse_slash_timestamp('files.raw_date', 'orders.slash_date_order') }}"
     sql = (
         f"with files as (select * from (values {values}) as t(file_name, position, raw_date)),"
         f" orders as ({orders})"
         " select files.file_name, files.position, orders.slash_date_order,"
-        " cast(case when orders.slash_date_order <> 'mixed'"
-        f" then {read_as} end as varchar) as read_as"
+        f" cast({read_as} as varchar) as read_as"
         " from files inner join orders on files.file_name = orders.file_name order by 1, 2"
     )
     shown = run_dbt(

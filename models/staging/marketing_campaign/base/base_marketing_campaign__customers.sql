@@ -74,12 +74,10 @@ parsed as (
         coalesce(
             {{ parse_day_month_year('raw_dt_customer') }},
             {{ parse_date('raw_dt_customer') }},
-            case
-                when signup_date_order.slash_date_order <> 'mixed'
-                    then cast({{ parse_slash_timestamp(
-                        'raw_dt_customer', "signup_date_order.slash_date_order = 'day_first'"
-                    ) }} as date)
-            end
+            cast(
+                {{ parse_slash_timestamp('raw_dt_customer', 'signup_date_order.slash_date_order') }}
+                as date
+            )
         ) as signup_date,
         signup_date_order.slash_date_order as signup_date_order
 

@@ -47,16 +47,10 @@ parsed as (
         {{ parse_decimal('raw_unitprice') }} as unit_price_original_amount,
 
         ---------- timestamps
-        {# ISO 8601 (this project's copy), or with slashes in the file's one order; a file that
-           mixes both slash orders has its slash dates rejected, since no order reads them all. #}
+        {# ISO 8601 (this project's copy), or with slashes in the file's one order. #}
         coalesce(
             {{ parse_timestamp('raw_invoicedate') }},
-            case
-                when invoice_date_order.slash_date_order <> 'mixed'
-                    then {{ parse_slash_timestamp(
-                        'raw_invoicedate', "invoice_date_order.slash_date_order = 'day_first'"
-                    ) }}
-            end
+            {{ parse_slash_timestamp('raw_invoicedate', 'invoice_date_order.slash_date_order') }}
         ) as ordered_at,
         invoice_date_order.slash_date_order as invoice_date_order
 
