@@ -241,7 +241,8 @@ test-spark: venv
 		$(MAKE) --no-print-directory build-spark RAW_DIR="$(SPARK_TEST_DIR)/raw" \
 		SPARK_DIR="$(SPARK_TEST_DIR)/spark"
 	SPARK_PARITY_DIR="$(SPARK_TEST_DIR)" $(BIN)/python -m pytest -m spark src/tests/test_spark_parity.py \
-		src/tests/test_spark_raw_file_formats.py src/tests/test_spark_experiment_statistics.py
+		src/tests/test_spark_raw_file_formats.py src/tests/test_spark_adapters.py \
+		src/tests/test_spark_experiment_statistics.py
 
 # The contributor's loop (CONTRIBUTING.md): ruff, the unit tests and the modules that read the
 # one shared demo build (figures, report), in a few minutes. Every test that builds a warehouse

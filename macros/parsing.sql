@@ -294,7 +294,10 @@
 {%- endmacro %}
 
 {% macro spark__raw_record(columns) -%}
-    to_json(named_struct({%- for column_name in columns %}'{{ column_name }}', raw_{{ column_name }}{% if not loop.last %}, {% endif %}{% endfor -%}))
+    {#- Empty fields kept as null, as DuckDB writes them: Spark's to_json leaves null fields out
+        by default, so a quarantined row would lose its empty columns' names. -#}
+    to_json(named_struct({%- for column_name in columns %}'{{ column_name }}', raw_{{ column_name }}{% if not loop.last %}, {% endif %}{% endfor -%}),
+        map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 

@@ -69,6 +69,56 @@ def run_dbt(
     )
 
 
+def run_spark_dbt(
+    args: list[str], *, raw_dir: Path, work_dir: Path, extra_vars: dict | None = None
+) -> subprocess.CompletedProcess:
+    """A dbt command on the spark target (local[2]), with a Spark warehouse, metastore and dbt
+    target of its own under work_dir; needs Java 17 and requirements-spark.txt."""
+    env = {
+        **os.environ,
+        "SPARK_DIR": str(work_dir / "spark"),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "target" / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt_vars = json.dumps({"raw_dir": str(raw_dir), **(extra_vars or {})})
+    return subprocess.run(
+        [str(DBT), *args, "--target", "spark", "--vars", dbt_vars],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def spark_table_query(work_dir: Path):
+    """`query(sql, *tables)`: DuckDB SQL over tables a run_spark_dbt run wrote into work_dir
+    (parquet files under its warehouse folder, one folder per schema), each table a view of
+    its own name."""
+    warehouse = work_dir / "spark" / "warehouse"
+
+    def query(sql: str, *tables: str) -> list[tuple]:
+        with duckdb.connect() as connection:
+            for table in tables:
+                [folder] = warehouse.glob(f"customer_segmentation*.db/{table}")
+                files = str(folder / "*.parquet")
+                connection.execute(f"create view {table} as select * from read_parquet('{files}')")
+            return connection.execute(sql).fetchall()
+
+    return query
+
+
+def dbt_show_rows(stdout: str) -> list[dict]:
+    """The rows of `dbt show --output json --log-format json`, from its preview event."""
+    return next(
+        json.loads(event["data"]["preview"])
+        for event in (json.loads(line) for line in stdout.splitlines() if line.startswith("{"))
+        if event.get("data", {}).get("preview")
+    )
+
+
 def build_warehouse(
     raw_dir: Path, work_dir: Path, *, extra_vars: dict | None = None, docs: bool = False
 ) -> Build:
@@ -92,6 +142,32 @@ def shared_data_file(folder: str, file_name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared {folder} data is not on this machine")
     return path
+
+
+def marketing_campaign_resaved(raw_dir: Path) -> Path:
+    """The shared marketing_campaign file as a spreadsheet with a semicolon list separator
+    re-saves it (PROVENANCE.md names such copies): semicolons, a byte-order mark, CRLF line
+    ends and `Dt_Customer` as `9/4/2012`, written into raw_dir."""
+    raw = pd.read_csv(
+        shared_data_file("marketing_campaign", "marketing_campaign.csv"),
+        sep="\t",
+        dtype=str,
+        keep_default_na=False,
+    )
+    resaved = raw.assign(
+        Dt_Customer=pd.to_datetime(raw["Dt_Customer"], format="%d-%m-%Y").map(
+            lambda day: f"{day.month}/{day.day}/{day.year}"
+        )
+    )
+    raw_dir.mkdir(parents=True)
+    resaved.to_csv(
+        raw_dir / "marketing_campaign.csv",
+        sep=";",
+        index=False,
+        encoding="utf-8-sig",
+        lineterminator="\r\n",
+    )
+    return raw_dir
 
 
 def build_raw_format(raw_dir: Path, raw_format: str, work_dir: Path) -> Build:

@@ -12,7 +12,13 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import SHARED_DATA_DIR, Build, build_raw_format, shared_data_file
+from conftest import (
+    SHARED_DATA_DIR,
+    Build,
+    build_raw_format,
+    marketing_campaign_resaved,
+    shared_data_file,
+)
 
 from customer_segmentation.docs_check import main as docs_check
 
@@ -201,24 +207,11 @@ def test_every_built_column_is_documented(build, capsys):
     assert docs_check(["--target-dir", str(build.target_dir)]) == 0, capsys.readouterr().err
 
 
-def test_a_copy_resaved_elsewhere_builds_the_same_warehouse(build, raw, tmp_path):
+def test_a_copy_resaved_elsewhere_builds_the_same_warehouse(build, tmp_path):
     # PROVENANCE.md names copies of this file re-saved by a spreadsheet (BOM, CRLF, commas,
     # dates as m/d/yyyy) and a semicolon-separated one with ISO dates. One copy with semicolons,
     # a BOM, CRLF and m/d/yyyy dates covers the delimiter, the line ends and the slash dates.
-    resaved = raw.assign(
-        Dt_Customer=pd.to_datetime(raw["Dt_Customer"], format="%d-%m-%Y").map(
-            lambda day: f"{day.month}/{day.day}/{day.year}"
-        )
-    )
-    raw_dir = tmp_path / "raw"
-    raw_dir.mkdir()
-    resaved.to_csv(
-        raw_dir / "marketing_campaign.csv",
-        sep=";",
-        index=False,
-        encoding="utf-8-sig",
-        lineterminator="\r\n",
-    )
+    raw_dir = marketing_campaign_resaved(tmp_path / "raw")
     copy = build_raw_format(raw_dir, "marketing_campaign", tmp_path / "work")
     assert copy.query(
         "select distinct signup_date_order from main_staging.base_marketing_campaign__customers"

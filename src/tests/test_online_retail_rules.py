@@ -4,18 +4,19 @@ tested even where the shared data is absent."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, Build, assert_succeeded, build_warehouse, run_dbt
+from conftest import Build, assert_succeeded, build_warehouse, dbt_show_rows, run_dbt
+from online_retail_forms import (
+    EDGE_CASES,
+    EXPECTED_SLASH_DATES,
+    as_uci_publishes_it,
+    slash_dates_as_read,
+    slash_dates_sql,
+)
 
 pytestmark = [pytest.mark.dbt, pytest.mark.usefixtures("dbt_available")]
-
-EDGE_CASES = FIXTURES_DIR / "online_retail_edge_cases"
 
 
 @pytest.fixture(scope="module")
@@ -100,33 +101,11 @@ def test_non_product_codes_are_matched_in_upper_case_and_by_prefix(build):
     ]
 
 
-SECOND_EDITION_NAMES = {"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"}
-
-
-def _as_uci_publishes_it(source: Path, out_dir: Path) -> Path:
-    """The fixture as UCI's workbooks and their CSV copies write it: dates `12/1/2010 8:26`, ids
-    as integers, and (Online Retail II, the second edition) its column names and file name."""
-    out_dir.mkdir(parents=True)
-    written = out_dir / "online_retail_II.csv"
-    with source.open(newline="") as read, written.open("w", newline="") as write:
-        rows = csv.reader(read)
-        writer = csv.writer(write)
-        header = next(rows)
-        writer.writerow([SECOND_EDITION_NAMES.get(name, name) for name in header])
-        date, customer = header.index("InvoiceDate"), header.index("CustomerID")
-        for row in rows:
-            at = dt.datetime.fromisoformat(row[date])
-            row[date] = f"{at.month}/{at.day}/{at.year} {at.hour}:{at.minute:02d}"
-            row[customer] = row[customer].removesuffix(".0")
-            writer.writerow(row)
-    return out_dir
-
-
 def test_the_file_as_uci_publishes_it_gives_the_same_warehouse(build, tmp_path):
     # Its dates never put a number above 12 second (12/9/2010, 8/12/2011), so they are read
     # month first, as UCI writes them, and the warning says the order was assumed.
     slashed = build_warehouse(
-        _as_uci_publishes_it(EDGE_CASES / "online_retail.csv", tmp_path / "raw"),
+        as_uci_publishes_it(EDGE_CASES / "online_retail.csv", tmp_path / "raw"),
         tmp_path / "work",
         extra_vars={"raw_format": "online_retail"},
     )
@@ -151,55 +130,14 @@ def test_the_file_as_uci_publishes_it_gives_the_same_warehouse(build, tmp_path):
     ) == [("none",)]
 
 
-SLASH_DATES = {  # a file's dates: the order they show, and how each is read
-    "month_first": [("12/13/2010 17:05", "2010-12-13 17:05:00"), ("2/30/2011 8:26", None)],
-    "day_first": [
-        ("13/12/2010 17:05:09", "2010-12-13 17:05:09"),
-        ("1/2/2011", "2011-02-01 00:00:00"),
-    ],
-    "mixed": [("13/12/2010 17:05", None), ("12/13/2010 8:26", None)],
-    "month_first_assumed": [
-        ("12/1/2010 8:26", "2010-12-01 08:26:00"),
-        ("8/12/2011", "2011-08-12 00:00:00"),
-    ],
-    "none": [("2010-12-01 08:26:00", None)],
-}
-
-
 def test_slash_dates_are_read_in_the_order_the_file_shows(build):
-    values = ", ".join(
-        f"('{name}', {position}, '{text}')"
-        for name, dates in SLASH_DATES.items()
-        for position, (text, _) in enumerate(dates)
-    )
-    orders = " union all ".join(
-        f"select '{name}' as file_name, slash_date_order from ("
-        f"{{{{ slash_date_order(\"(select * from files where file_name = '{name}')\","
-        " 'raw_date') }} ) as decided"
-        for name in SLASH_DATES
-    )
-    read_as = "{{ parse_slash_timestamp('files.raw_date', 'orders.slash_date_order') }}"
-    sql = (
-        f"with files as (select * from (values {values}) as t(file_name, position, raw_date)),"
-        f" orders as ({orders})"
-        " select files.file_name, files.position, orders.slash_date_order,"
-        f" cast({read_as} as varchar) as read_as"
-        " from files inner join orders on files.file_name = orders.file_name order by 1, 2"
-    )
     shown = run_dbt(
-        ["show", "--inline", sql, "--limit", "100", "--output", "json", "--log-format", "json"],
+        ["show", "--inline", slash_dates_sql(), "--limit", "100", "--output", "json"]
+        + ["--log-format", "json"],
         raw_dir=build.raw_dir,
         db_path=build.db_path,
         target_dir=build.db_path.parent / "show",
         extra_vars={"raw_format": "online_retail"},
     )
     assert shown.returncode == 0, shown.stdout[-3000:]
-    preview = next(
-        json.loads(event["data"]["preview"])
-        for event in map(json.loads, shown.stdout.splitlines())
-        if event.get("data", {}).get("preview")
-    )
-    got = {}
-    for row in preview:
-        got.setdefault(row["file_name"], []).append((row["slash_date_order"], row["read_as"]))
-    assert got == {name: [(name, read) for _, read in dates] for name, dates in SLASH_DATES.items()}
+    assert slash_dates_as_read(dbt_show_rows(shown.stdout)) == EXPECTED_SLASH_DATES

@@ -14,14 +14,11 @@ as DuckDB does.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import CUSTOMERS_MART, DBT, FIXTURES_DIR, PROJECT_DIR
+from conftest import CUSTOMERS_MART, FIXTURES_DIR, run_spark_dbt, spark_table_query
 
 pytestmark = [pytest.mark.dbt, pytest.mark.spark, pytest.mark.usefixtures("dbt_available")]
 
@@ -32,27 +29,6 @@ if not os.environ.get("SPARK_PARITY_DIR"):
     )
 
 EXCEL_UTF8 = FIXTURES_DIR / "raw_file_formats" / "excel_utf8"
-SCHEMA = "customer_segmentation"
-
-
-def _spark_dbt(args: list[str], raw_dir: Path, work_dir: Path, encoding: str):
-    env = {
-        **os.environ,
-        "SPARK_DIR": str(work_dir / "spark"),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "DBT_TARGET_PATH": str(work_dir / "target"),
-        "DBT_LOG_PATH": str(work_dir / "target" / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt_vars = json.dumps({"raw_dir": str(raw_dir), "raw_encoding": encoding})
-    return subprocess.run(
-        [str(DBT), *args, "--target", "spark", "--vars", dbt_vars],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -70,23 +46,16 @@ def latin1_raw(tmp_path_factory) -> Path:
 def spark_tables(latin1_raw, tmp_path_factory):
     """Query a table the Spark run wrote (parquet under its warehouse folder) with DuckDB."""
     work_dir = tmp_path_factory.mktemp("spark_raw_formats_build")
-    done = _spark_dbt(
+    done = run_spark_dbt(
         ["build", "--select", "+quarantine", "+raw_file_reconciliation", f"+{CUSTOMERS_MART}"]
         + ["--resource-type", "model", "--resource-type", "seed"],
-        latin1_raw,
-        work_dir,
-        "latin-1",
+        raw_dir=latin1_raw,
+        work_dir=work_dir,
+        extra_vars={"raw_encoding": "latin-1"},
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    warehouse = work_dir / "spark" / "warehouse" / f"{SCHEMA}.db"
-
-    def query(sql: str, table: str) -> list[tuple]:
-        files = str(warehouse / table / "*.parquet")
-        with duckdb.connect() as connection:
-            connection.execute(f"create view {table} as select * from read_parquet('{files}')")
-            return connection.execute(sql).fetchall()
-
-    return query
+    query = spark_table_query(work_dir)
+    return lambda sql, table: query(sql, table)
 
 
 def test_quoted_line_break_and_latin1_arrive_intact_on_spark(spark_tables):
@@ -146,7 +115,9 @@ def test_folder_that_cannot_be_read_stops_naming_each_file_on_spark(latin1_raw, 
             "utf-8-sig"
         )
     )
-    done = _spark_dbt(["run", "--select", "stg_canonical__products"], raw_dir, tmp_path, "utf-8")
+    done = run_spark_dbt(
+        ["run", "--select", "stg_canonical__products"], raw_dir=raw_dir, work_dir=tmp_path
+    )
     assert done.returncode != 0
     assert "Traceback" not in done.stdout + done.stderr
     for message in (
