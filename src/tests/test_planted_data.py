@@ -332,3 +332,52 @@ def test_command_line_writes_data_key_and_metadata(
     assert set(REQUIRED) <= {p.name for p in out.iterdir()}
     assert len(pd.read_csv(key)) == 300
     assert "300 customers" in capsys.readouterr().out
+
+
+PURCHASING_FIELDS = {
+    "orders_per_year", "start", "stop", "lines_per_order", "units_per_line", "price_tiers",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def purchasing(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("purchasing")
+    meta = generate_planted(
+        root / "raw", CUSTOMERS, SEED, key_path=root / "key.csv", group_catalogue="purchasing"
+    )
+    return {"raw": root / "raw", "key": root / "key.csv", "meta": meta}
+
+
+def test_purchasing_groups_differ_in_purchasing_alone(purchasing: dict) -> None:
+    definitions = list(purchasing["meta"]["group_definitions"].values())
+    assert purchasing["meta"]["group_catalogue"] == "purchasing" and len(definitions) >= 4
+    differing = {
+        field
+        for field in definitions[0]
+        if field not in ("name", "summary") and len({json.dumps(d[field]) for d in definitions}) > 1
+    }
+    assert differing and differing <= PURCHASING_FIELDS, differing
+    # What the files show: orders per customer far apart between groups, the sales channel mix
+    # alike in every group.
+    key = pd.read_csv(purchasing["key"], dtype=str)
+    lines = _read(purchasing["raw"], "order_lines.csv").merge(key, on="customer_id")
+    orders = lines.drop_duplicates("order_id")
+    per_customer = orders.groupby(["planted_group", "customer_id"]).size()
+    medians = per_customer.groupby("planted_group").median()
+    assert medians.max() >= 3 * medians.min(), medians
+    web_share = orders.assign(web=orders["channel"] == "web").groupby("planted_group")["web"]
+    assert web_share.mean().max() - web_share.mean().min() < 0.1, web_share.mean()
+
+
+def test_required_files_only_keeps_the_minimal_delivery(clean: dict, tmp_path: Path) -> None:
+    from customer_segmentation.evaluation.run import required_files_only
+
+    out = tmp_path / "minimal"
+    required_files_only(clean["raw"], out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(REQUIRED)
+    customers, source = _read(out, "customers.csv"), _read(clean["raw"], "customers.csv")
+    assert list(customers.columns) == list(source.columns)
+    assert customers["customer_id"].tolist() == source["customer_id"].tolist()
+    assert (customers.drop(columns="customer_id") == "").all().all()
+    for name in REQUIRED[1:]:
+        assert (out / name).read_bytes() == (clean["raw"] / name).read_bytes()

@@ -7,7 +7,7 @@ the history window, which optional files exist and the column order all change w
 seed, so a method cannot quietly be tuned to one fixed answer.
 
     python -m customer_segmentation.evaluation.planted --customers 3000 --seed 7 \\
-        --out /tmp/planted/raw --key /tmp/planted/key.csv [--dirt]
+        --out /tmp/planted/raw --key /tmp/planted/key.csv [--dirt] [--groups purchasing]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from customer_segmentation.evaluation import planted_engagement as engagement
 from customer_segmentation.evaluation import planted_io as io
 from customer_segmentation.evaluation.planted_demographics import demographics
 from customer_segmentation.evaluation.planted_dirt import add_dirt
-from customer_segmentation.evaluation.planted_mix import choose_groups, split_counts
+from customer_segmentation.evaluation.planted_mix import CATALOGUES, choose_groups, split_counts
 from customer_segmentation.evaluation.planted_orders import build_orders
 from customer_segmentation.evaluation.planted_world import (
     build_products,
@@ -84,12 +84,14 @@ def generate_planted(
     *,
     key_path: Path | str,
     dirt: bool = False,
+    group_catalogue: str = "behaviour",
 ) -> dict:
     """Write a planted raw folder, its answer key and its metadata; return the metadata.
 
     The metadata (also written as JSON beside the key) holds the seed, the customer count,
     the planted groups with their shares, the optional files left out, the data's first and
-    last day and the outlier count.
+    last day and the outlier count. The groups are drawn from `planted_mix.CATALOGUES`
+    [group_catalogue].
     """
     out_dir, key_path = Path(out_dir).resolve(), Path(key_path).resolve()
     if customers < MIN_CUSTOMERS:
@@ -98,7 +100,7 @@ def generate_planted(
         raise ValueError(f"the key {key_path} must live outside the raw folder {out_dir}")
     streams = dict(zip(_STREAMS, np.random.default_rng(seed).spawn(len(_STREAMS)), strict=True))
 
-    groups, shares = choose_groups(streams["groups"])
+    groups, shares = choose_groups(streams["groups"], CATALOGUES[group_catalogue])
     counts = split_counts(shares, customers)
     omitted, column_order = _layout(streams["layout"])
     present = [name for name in OPTIONAL_FILES if name not in omitted]
@@ -175,6 +177,7 @@ def generate_planted(
         "seed": seed,
         "customers": customers,
         "dirt": dirt,
+        "group_catalogue": group_catalogue,
         "start_date": str(timeline.start),
         "end_date": str(timeline.end),
         "as_of_date": str(as_of),
@@ -213,8 +216,22 @@ def main(argv: list[str] | None = None) -> int:
         "--key", type=Path, required=True, help="answer key CSV, outside the raw folder"
     )
     parser.add_argument("--dirt", action="store_true", help="add contract-breaking rows")
+    parser.add_argument(
+        "--groups",
+        choices=sorted(CATALOGUES),
+        default="behaviour",
+        help="the catalogue groups are drawn from: behaviour (they differ in every kind of "
+        "behaviour) or purchasing (they differ only in recency, frequency and basket value)",
+    )
     args = parser.parse_args(argv)
-    meta = generate_planted(args.out, args.customers, args.seed, key_path=args.key, dirt=args.dirt)
+    meta = generate_planted(
+        args.out,
+        args.customers,
+        args.seed,
+        key_path=args.key,
+        dirt=args.dirt,
+        group_catalogue=args.groups,
+    )
     groups = ", ".join(f"{g['name']} {g['share']:.1%}" for g in meta["groups"])
     print(
         f"{meta['customers']} customers, {meta['group_count']} groups ({groups}); "

@@ -5,6 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from customer_segmentation.evaluation.planted_groups import CATALOGUE, GroupSpec
+from customer_segmentation.evaluation.planted_purchasing import PURCHASING_CATALOGUE
+
+# The catalogues a planted set's groups come from (`generate_planted(group_catalogue=...)`).
+CATALOGUES: dict[str, tuple[GroupSpec, ...]] = {
+    "behaviour": CATALOGUE,
+    "purchasing": PURCHASING_CATALOGUE,
+}
 
 MIN_SHARE = 0.03
 MAX_SHARE = 0.40
@@ -36,11 +43,13 @@ def draw_shares(rng: np.random.Generator, group_count: int) -> np.ndarray:
     return np.full(group_count, 1.0 / group_count)
 
 
-def choose_groups(rng: np.random.Generator) -> tuple[list[GroupSpec], np.ndarray]:
+def choose_groups(
+    rng: np.random.Generator, catalogue: tuple[GroupSpec, ...] = CATALOGUE
+) -> tuple[list[GroupSpec], np.ndarray]:
     """Pick 4-7 distinct groups from the catalogue and their population shares."""
-    group_count = int(rng.integers(4, 8))
-    picked = rng.choice(len(CATALOGUE), size=group_count, replace=False)
-    return [CATALOGUE[i] for i in picked], draw_shares(rng, group_count)
+    group_count = int(rng.integers(4, min(8, len(catalogue) + 1)))
+    picked = rng.choice(len(catalogue), size=group_count, replace=False)
+    return [catalogue[i] for i in picked], draw_shares(rng, group_count)
 
 
 def split_counts(shares: np.ndarray, total: int) -> np.ndarray:
