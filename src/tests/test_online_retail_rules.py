@@ -110,9 +110,9 @@ def test_the_file_as_uci_publishes_it_gives_the_same_warehouse(build, tmp_path):
         extra_vars={"raw_format": "online_retail"},
     )
     assert_succeeded(slashed)
-    assert "WARN 1 assert_slash_dates_have_one_known_order" in slashed.result.stdout
+    assert "WARN 1 assert_invoice_dates_have_one_known_order" in slashed.result.stdout
     assert slashed.query(
-        "select * from main_dbt_test__audit.assert_slash_dates_have_one_known_order"
+        "select * from main_dbt_test__audit.assert_invoice_dates_have_one_known_order"
     ) == [("base_online_retail__order_lines", "month_first_assumed", 18)]
     for sql in (
         "select * exclude (quarantine_id, source_file, raw_record) from quarantine order by all",
