@@ -43,6 +43,28 @@ class Build:
             return connection.execute(sql).fetchall()
 
 
+def _dbt(
+    args: list[str], *, raw_dir: Path, target_dir: Path, extra_vars: dict | None, env: dict
+) -> subprocess.CompletedProcess:
+    """A dbt command on the project with raw_dir and extra_vars as vars, its target and logs in
+    target_dir, and env added to this process's environment."""
+    dbt_vars = {"raw_dir": str(raw_dir), **(extra_vars or {})}
+    return subprocess.run(
+        [str(DBT), *args, "--vars", json.dumps(dbt_vars)],
+        cwd=PROJECT_DIR,
+        env={
+            **os.environ,
+            "DBT_TARGET_PATH": str(target_dir),
+            "DBT_LOG_PATH": str(target_dir / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
 def run_dbt(
     args: list[str],
     *,
@@ -51,21 +73,12 @@ def run_dbt(
     target_dir: Path,
     extra_vars: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    dbt_vars = {"raw_dir": str(raw_dir), **(extra_vars or {})}
-    env = {
-        **os.environ,
-        "DUCKDB_PATH": str(db_path),
-        "DBT_TARGET_PATH": str(target_dir),
-        "DBT_LOG_PATH": str(target_dir / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    return subprocess.run(
-        [str(DBT), *args, "--vars", json.dumps(dbt_vars)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+    return _dbt(
+        args,
+        raw_dir=raw_dir,
+        target_dir=target_dir,
+        extra_vars=extra_vars,
+        env={"DUCKDB_PATH": str(db_path)},
     )
 
 
@@ -74,22 +87,12 @@ def run_spark_dbt(
 ) -> subprocess.CompletedProcess:
     """A dbt command on the spark target (local[2]), with a Spark warehouse, metastore and dbt
     target of its own under work_dir; needs Java 17 and requirements-spark.txt."""
-    env = {
-        **os.environ,
-        "SPARK_DIR": str(work_dir / "spark"),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "DBT_TARGET_PATH": str(work_dir / "target"),
-        "DBT_LOG_PATH": str(work_dir / "target" / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt_vars = json.dumps({"raw_dir": str(raw_dir), **(extra_vars or {})})
-    return subprocess.run(
-        [str(DBT), *args, "--target", "spark", "--vars", dbt_vars],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+    return _dbt(
+        [*args, "--target", "spark"],
+        raw_dir=raw_dir,
+        target_dir=work_dir / "target",
+        extra_vars=extra_vars,
+        env={"SPARK_DIR": str(work_dir / "spark"), "SPARK_LOCAL_IP": "127.0.0.1"},
     )
 
 
@@ -120,17 +123,23 @@ def dbt_show_rows(stdout: str) -> list[dict]:
 
 
 def build_warehouse(
-    raw_dir: Path, work_dir: Path, *, extra_vars: dict | None = None, docs: bool = False
+    raw_dir: Path,
+    work_dir: Path,
+    *,
+    extra_vars: dict | None = None,
+    docs: bool = False,
+    build_args: tuple[str, ...] = (),
 ) -> Build:
-    """`dbt build` (and optionally `dbt docs generate --static`, which also writes the
-    one-file site `static_index.html`) of raw_dir into work_dir."""
+    """`dbt build` (with build_args, e.g. a selection, and optionally `dbt docs generate
+    --static`, which also writes the one-file site `static_index.html`) of raw_dir into
+    work_dir."""
     work_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "raw_dir": raw_dir,
         "db_path": work_dir / "warehouse.duckdb",
         "target_dir": work_dir / "target",
     }
-    result = run_dbt(["build"], extra_vars=extra_vars, **paths)
+    result = run_dbt(["build", *build_args], extra_vars=extra_vars, **paths)
     if docs and result.returncode == 0:
         result = run_dbt(["docs", "generate", "--static"], extra_vars=extra_vars, **paths)
     return Build(result=result, **paths)

@@ -375,6 +375,7 @@ def test_required_files_only_keeps_the_minimal_delivery(clean: dict, tmp_path: P
     out = tmp_path / "minimal"
     required_files_only(clean["raw"], out)
     assert sorted(p.name for p in out.iterdir()) == sorted(REQUIRED)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal"]  # nothing partial left
     customers, source = _read(out, "customers.csv"), _read(clean["raw"], "customers.csv")
     assert list(customers.columns) == list(source.columns)
     assert customers["customer_id"].tolist() == source["customer_id"].tolist()

@@ -19,11 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import (
-    Build,
     assert_succeeded,
+    build_warehouse,
     dbt_show_rows,
     marketing_campaign_resaved,
-    run_dbt,
     run_spark_dbt,
     spark_table_query,
 )
@@ -64,22 +63,13 @@ CUSTOMER_RFM = (
 def _build_both(raw_dir: Path, work_dir: Path, raw_format: str, selection: list[str]):
     """The selection built on Spark and on DuckDB; returns one query function per engine."""
     extra_vars = {"raw_format": raw_format}
-    args = ["build", "--select", *selection, *MODELS_AND_SEEDS]
+    args = ["--select", *selection, *MODELS_AND_SEEDS]
     spark_dir = work_dir / "spark_run"
-    done = run_spark_dbt(args, raw_dir=raw_dir, work_dir=spark_dir, extra_vars=extra_vars)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    duck = Build(
-        raw_dir=raw_dir,
-        db_path=work_dir / "warehouse.duckdb",
-        target_dir=work_dir / "target",
-        result=run_dbt(
-            args,
-            raw_dir=raw_dir,
-            db_path=work_dir / "warehouse.duckdb",
-            target_dir=work_dir / "target",
-            extra_vars=extra_vars,
-        ),
+    done = run_spark_dbt(
+        ["build", *args], raw_dir=raw_dir, work_dir=spark_dir, extra_vars=extra_vars
     )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    duck = build_warehouse(raw_dir, work_dir, extra_vars=extra_vars, build_args=tuple(args))
     assert_succeeded(duck)
 
     def duckdb_query(sql: str, *_tables: str) -> list[tuple]:
@@ -88,6 +78,12 @@ def _build_both(raw_dir: Path, work_dir: Path, raw_format: str, selection: list[
             return connection.execute(sql).fetchall()
 
     return spark_table_query(spark_dir), duckdb_query
+
+
+def _assert_alike(spark, duck, queries: tuple[tuple[str, str], ...]) -> None:
+    """Each (sql, table) gives the same rows on both engines."""
+    for sql, table in queries:
+        assert spark(sql, table) == duck(sql, table), sql
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +104,16 @@ def test_online_retail_ii_reads_alike_on_spark(online_retail_ii):
         " invoice_date_order, is_cancellation, is_non_product, is_rejected, rejection_reason"
         " from base_online_retail__order_lines order by all"
     )
-    for sql, table in (
-        (lines, "base_online_retail__order_lines"),
-        (QUARANTINE, "quarantine"),
-        (RECONCILIATION, "raw_file_reconciliation"),
-        (CUSTOMER_RFM, "customer_rfm"),
-    ):
-        assert spark(sql, table) == duck(sql, table), sql
+    _assert_alike(
+        spark,
+        duck,
+        (
+            (lines, "base_online_retail__order_lines"),
+            (QUARANTINE, "quarantine"),
+            (RECONCILIATION, "raw_file_reconciliation"),
+            (CUSTOMER_RFM, "customer_rfm"),
+        ),
+    )
     # The dates were read month first (assumed: no number above 12 in either place) and parsed.
     assert spark(
         "select invoice_date_order, count(ordered_at), count(*)"
@@ -158,13 +157,16 @@ def test_resaved_marketing_campaign_reads_alike_on_spark(marketing_resaved):
         " signup_date_order, is_rejected, rejection_reason, raw_row_count, raw_record"
         " from base_marketing_campaign__customers order by all"
     )
-    for sql, table in (
-        (customers, "base_marketing_campaign__customers"),
-        (QUARANTINE, "quarantine"),
-        (RECONCILIATION, "raw_file_reconciliation"),
-        (CUSTOMER_RFM, "customer_rfm"),
-    ):
-        assert spark(sql, table) == duck(sql, table), sql
+    _assert_alike(
+        spark,
+        duck,
+        (
+            (customers, "base_marketing_campaign__customers"),
+            (QUARANTINE, "quarantine"),
+            (RECONCILIATION, "raw_file_reconciliation"),
+            (CUSTOMER_RFM, "customer_rfm"),
+        ),
+    )
     # Read with the semicolon, and its dates month first (9/4/2012, 11/30/2012...).
     assert spark(
         "select signup_date_order, count(signup_date) > 2000"

@@ -54,8 +54,7 @@ def spark_tables(latin1_raw, tmp_path_factory):
         extra_vars={"raw_encoding": "latin-1"},
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    query = spark_table_query(work_dir)
-    return lambda sql, table: query(sql, table)
+    return spark_table_query(work_dir)
 
 
 def test_quoted_line_break_and_latin1_arrive_intact_on_spark(spark_tables):

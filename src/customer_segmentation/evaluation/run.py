@@ -85,25 +85,30 @@ PLANTED_VARIANTS = {
 def required_files_only(source: Path, out_dir: Path) -> None:
     """The contract's minimal delivery of a planted raw folder: its required files alone, every
     customer column but the id empty. (Planted order lines are in one currency, so no exchange
-    rates are needed.)"""
+    rates are needed.) Written beside out_dir and renamed into place, so out_dir exists only
+    when complete: a run stopped half way leaves nothing that a later run would take as made."""
     from customer_segmentation.evaluation.planted import REQUIRED_FILES
 
-    out_dir.mkdir(parents=True)
+    partial = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     customers = pd.read_csv(source / "customers.csv", dtype=str, keep_default_na=False)
     customers.loc[:, customers.columns != "customer_id"] = ""
-    customers.to_csv(out_dir / "customers.csv", index=False, lineterminator="\n")
+    customers.to_csv(partial / "customers.csv", index=False, lineterminator="\n")
     for name in REQUIRED_FILES:
         if name != "customers.csv":
-            shutil.copyfile(source / name, out_dir / name)
+            shutil.copyfile(source / name, partial / name)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    partial.rename(out_dir)
 
 
 def labelled_set(
     generator: str, customers: int, seed: int, data_dir: Path, plan_row: int | None = None
 ) -> DataSet:
-    """A generated folder and its key, made once and reused by later runs."""
+    """A generated folder and its key, made once and reused by later runs (made: both exist)."""
     folder = data_dir / f"{generator}_{customers}_{seed}"
     raw_dir, key = folder / "raw", folder / "key.csv"
-    if not key.exists():
+    if not (key.exists() and raw_dir.exists()):
         if generator in PLANTED_VARIANTS:
             from customer_segmentation.evaluation.planted import generate_planted
 
