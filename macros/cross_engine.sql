@@ -204,6 +204,29 @@
 {%- endmacro %}
 
 
+{% macro converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- A unit price in the reporting currency: a decimal(18, 4) price times a decimal(18, 10)
+        rate, rounded half away from zero to a decimal(18, 8). -#}
+    {{ return(adapter.dispatch('converted_unit_price', 'customer_segmentation')(unit_price_amount, exchange_rate)) }}
+{%- endmacro %}
+
+{% macro duckdb__converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- As in duckdb__line_amount: the two 18-digit decimals multiply in 64 bits (a
+        decimal(18, 14), below 1e4) where the product fits, with a margin for the double test;
+        that takes 0.04 s per ten million lines against 4.9 s for the 128-bit product. -#}
+    case
+        when abs(cast({{ unit_price_amount }} as double) * cast({{ exchange_rate }} as double)) < 9000
+            then cast({{ unit_price_amount }} * {{ exchange_rate }} as decimal(18, 8))
+        else {{ spark__converted_unit_price(unit_price_amount, exchange_rate) }}
+    end
+{%- endmacro %}
+
+{% macro spark__converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- To 19 digits, not 38: Spark rounds a product past 38 digits to 6 decimals. -#}
+    cast(cast({{ unit_price_amount }} as decimal(19, 4)) * {{ exchange_rate }} as decimal(18, 8))
+{%- endmacro %}
+
+
 {% macro fail_query(message) -%}
     {#- An expression that stops the query with the message when it is evaluated. -#}
     {{ return(adapter.dispatch('fail_query', 'customer_segmentation')(message)) }}
