@@ -178,6 +178,55 @@
 {%- endmacro %}
 
 
+{% macro line_amount(quantity, unit_price_amount) -%}
+    {#- An order line's amount: quantity times unit price, rounded half away from zero to a
+        decimal(18, 4). The unit price has at most 8 decimals (every format stages it so). -#}
+    {{ return(adapter.dispatch('line_amount', 'customer_segmentation')(quantity, unit_price_amount)) }}
+{%- endmacro %}
+
+{% macro duckdb__line_amount(quantity, unit_price_amount) -%}
+    {#- DuckDB multiplies two decimals of up to 18 digits in 64 bits (and raises an error past
+        them) but a bigint, a 19-digit decimal, in 128; rounding that 128-bit product to 4
+        decimals was most of the time of the models that read order lines (2 s per read of
+        10.6M lines against 0.07 s). Lines too large for 64 bits, with ample margin for the
+        double-precision test, take the 128-bit product: the same value either way. -#}
+    case
+        when abs(cast({{ quantity }} as double) * cast({{ unit_price_amount }} as double)) < 9000000000
+            then cast(cast({{ quantity }} as decimal(18, 0)) * {{ unit_price_amount }} as decimal(18, 4))
+        else {{ spark__line_amount(quantity, unit_price_amount) }}
+    end
+{%- endmacro %}
+
+{% macro spark__line_amount(quantity, unit_price_amount) -%}
+    {#- 19 digits: Spark widens a bigint to 20, and past 38 digits it rounds the product to 7
+        decimals before the cast to 4. -#}
+    cast(cast({{ quantity }} as decimal(19, 0)) * {{ unit_price_amount }} as decimal(18, 4))
+{%- endmacro %}
+
+
+{% macro converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- A unit price in the reporting currency: a decimal(18, 4) price times a decimal(18, 10)
+        rate, rounded half away from zero to a decimal(18, 8). -#}
+    {{ return(adapter.dispatch('converted_unit_price', 'customer_segmentation')(unit_price_amount, exchange_rate)) }}
+{%- endmacro %}
+
+{% macro duckdb__converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- As in duckdb__line_amount: the two 18-digit decimals multiply in 64 bits (a
+        decimal(18, 14), below 1e4) where the product fits, with a margin for the double test;
+        that takes 0.04 s per ten million lines against 4.9 s for the 128-bit product. -#}
+    case
+        when abs(cast({{ unit_price_amount }} as double) * cast({{ exchange_rate }} as double)) < 9000
+            then cast({{ unit_price_amount }} * {{ exchange_rate }} as decimal(18, 8))
+        else {{ spark__converted_unit_price(unit_price_amount, exchange_rate) }}
+    end
+{%- endmacro %}
+
+{% macro spark__converted_unit_price(unit_price_amount, exchange_rate) -%}
+    {#- To 19 digits, not 38: Spark rounds a product past 38 digits to 6 decimals. -#}
+    cast(cast({{ unit_price_amount }} as decimal(19, 4)) * {{ exchange_rate }} as decimal(18, 8))
+{%- endmacro %}
+
+
 {% macro fail_query(message) -%}
     {#- An expression that stops the query with the message when it is evaluated. -#}
     {{ return(adapter.dispatch('fail_query', 'customer_segmentation')(message)) }}

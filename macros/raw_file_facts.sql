@@ -8,6 +8,18 @@
 {%- endmacro %}
 
 
+{% macro supplied_raw_files() -%}
+    {#- The active format's raw tables whose file the folder holds, looked up when the model
+        runs (none at parse time): what raw_file_is_present says, as one list a unit test can
+        override. -#}
+    {%- set supplied = [] -%}
+    {%- for table_name in raw_tables() if execute and raw_file_exists(raw_file_path(table_name, raw_format())) -%}
+        {%- do supplied.append(table_name) -%}
+    {%- endfor -%}
+    {{ return(supplied) }}
+{%- endmacro %}
+
+
 {% macro raw_file_name(table_name, source_name='canonical') -%}
     {#- The file name the contract gives the table (meta raw_file, or the alternative found in
         raw_dir), for readers of quarantine. -#}

@@ -22,10 +22,7 @@ before_as_of_date as (
         order_lines.channel,
         order_lines.quantity,
         order_lines.unit_price_amount,
-        {# 19 digits: DuckDB types this product as 37 digits either way, while Spark widens a bigint
-           to 20 and past 38 digits rounds the product to 7 decimals before the cast to 4. #}
-        cast(cast(order_lines.quantity as decimal(19, 0)) * order_lines.unit_price_amount as decimal(18, 4))
-            as line_amount,
+        {{ line_amount('order_lines.quantity', 'order_lines.unit_price_amount') }} as line_amount,
         coalesce(order_lines.quantity < 0, false) as is_return,
         coalesce(order_lines.customer_id is null, false) as is_guest,
         cast(order_lines.ordered_at as date) as order_date,

@@ -1,11 +1,9 @@
+{%- set supplied_files = supplied_raw_files() -%}
+
 with
 
 customers as (
     select * from {{ ref('customers') }}
-),
-
-raw_file_row_counts as (
-    select * from {{ staged('raw_file_row_counts') }}
 ),
 
 web_sessions as (
@@ -30,14 +28,15 @@ customer_summaries as (
 ),
 
 files_present as (
-    {# A file that was not supplied leaves its features null: "none" and "unknown" differ. #}
+    {#- A file that was not supplied leaves its features null: "none" and "unknown" differ.
+        Whether it was is looked up in the folder when the model runs, as the row counts do:
+        taking it from them made this mart wait for a full read of every raw file. #}
     select
-        coalesce(bool_or(source_table = 'web_sessions' and is_file_present), false) as has_web_sessions,
-        coalesce(bool_or(source_table = 'marketing_events' and is_file_present), false) as has_marketing_events,
-        coalesce(bool_or(source_table = 'support_tickets' and is_file_present), false) as has_support_tickets,
-        coalesce(bool_or(source_table = 'survey_responses' and is_file_present), false) as has_survey_responses,
-        coalesce(bool_or(source_table = 'product_reviews' and is_file_present), false) as has_product_reviews
-    from raw_file_row_counts
+        {{ 'true' if 'web_sessions' in supplied_files else 'false' }} as has_web_sessions,
+        {{ 'true' if 'marketing_events' in supplied_files else 'false' }} as has_marketing_events,
+        {{ 'true' if 'support_tickets' in supplied_files else 'false' }} as has_support_tickets,
+        {{ 'true' if 'survey_responses' in supplied_files else 'false' }} as has_survey_responses,
+        {{ 'true' if 'product_reviews' in supplied_files else 'false' }} as has_product_reviews
 ),
 
 joined as (

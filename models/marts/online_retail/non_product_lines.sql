@@ -28,7 +28,7 @@ described as (
         set_aside.country,
         set_aside.quantity,
         set_aside.unit_price_original_amount as unit_price_amount,
-        cast(set_aside.quantity * set_aside.unit_price_original_amount as decimal(18, 4)) as line_amount,
+        {{ line_amount('set_aside.quantity', 'set_aside.unit_price_original_amount') }} as line_amount,
         set_aside.is_cancellation,
         set_aside.raw_row_count,
         set_aside.ordered_at

@@ -257,12 +257,9 @@ final as (
         case
             {# Quarantined above; computing it would overflow. #}
             when {{ amount_out_of_range }} then null
-            {# A rate of 1 needs no arithmetic (the wide product costs about 3-5 s per ten
-               million lines). DuckDB types decimal(18, 4) x decimal(18, 10) as 18 digits, only
-               4 before the point, so the price is widened; to 19 digits, not 38, since Spark
-               would round a product past 38 digits to 6 decimals. #}
+            {# A rate of 1 needs no arithmetic. #}
             when exchange_rate = 1 then cast(unit_price_original_amount as decimal(18, 8))
-            else cast(cast(unit_price_original_amount as decimal(19, 4)) * exchange_rate as decimal(18, 8))
+            else {{ converted_unit_price('unit_price_original_amount', 'exchange_rate') }}
         end as unit_price_amount,
         ordered_at,
         {{ issue_summary_columns(raw_columns, ['order_id', 'line_number']) }}
