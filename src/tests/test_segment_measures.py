@@ -1,6 +1,6 @@
 """The measures behind segment_validation and the naming rule, on small frames where the
-answer is known: bootstrap stability, Jaccard recovery, stratified samples, silhouettes,
-Kruskal-Wallis, nearest centroids, archetype names and their clash descriptors."""
+answer is known: bootstrap stability, Jaccard recovery, stratified samples, Kruskal-Wallis,
+nearest centroids, archetype names and their clash descriptors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn import metrics
 
 from customer_segmentation.segmentation.names import (
     FALLBACK_ARCHETYPE,
@@ -21,8 +20,6 @@ from customer_segmentation.segmentation.stability import best_jaccard, bootstrap
 from customer_segmentation.segmentation.validation import (
     kruskal_wallis_tests,
     nearest_centroids,
-    silhouette_samples,
-    silhouette_score,
     stratified_sample,
 )
 
@@ -63,29 +60,6 @@ def test_stratified_sample_keeps_shares_and_size():
     tiny = np.array([0] * 9998 + [1, 1])
     assert np.bincount(tiny[stratified_sample(tiny, 100, seed=3)])[1] == 2  # never dropped
     np.testing.assert_array_equal(stratified_sample(labels[:50], 100, seed=3), np.arange(50))
-
-
-@pytest.mark.parametrize("case", range(12))
-def test_silhouettes_are_scikit_learns(case):
-    """The blocked silhouette gives scikit-learn's values, whatever the block size, with
-    repeated rows (distance 0), a segment of one (silhouette 0) and features on any scale."""
-    rng = np.random.default_rng(case)
-    n_rows, n_features = int(rng.integers(5, 900)), int(rng.integers(1, 12))
-    matrix = rng.normal(size=(n_rows, n_features)) * rng.uniform(0.01, 1000, size=n_features)
-    matrix[: n_rows // 4] = matrix[0]
-    labels = rng.integers(0, int(rng.integers(2, 6)), size=n_rows)
-    labels[-1] = 99
-    block_rows = int(rng.integers(1, n_rows + 5))
-    expected = metrics.silhouette_samples(matrix, labels)
-    np.testing.assert_allclose(silhouette_samples(matrix, labels, block_rows), expected, atol=1e-12)
-    assert silhouette_score(matrix, labels) == pytest.approx(expected.mean(), abs=1e-12)
-
-
-def test_silhouette_needs_two_to_n_minus_one_segments():
-    with pytest.raises(ValueError, match="2 to n - 1 segments"):
-        silhouette_samples(np.zeros((4, 2)), np.zeros(4, dtype=int))
-    with pytest.raises(ValueError, match="2 to n - 1 segments"):
-        silhouette_samples(np.eye(3), np.arange(3))
 
 
 def test_kruskal_wallis_effect_size_and_identical_values():

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 from customer_segmentation.segmentation.config import SegmentationConfig
 from customer_segmentation.segmentation.stability import prediction_strength
-from customer_segmentation.segmentation.validation import silhouette_score, stratified_sample
+from customer_segmentation.segmentation.validation import stratified_sample
 from customer_segmentation.segmentation.weights import feature_weights
 
 
